@@ -1,0 +1,2 @@
+export type { RuleConfig, RuleGroupConfig, RuleLoadOptions, RuleLoadResult } from './types.js';
+export { DEFAULT_RULE_LOAD_OPTIONS } from './types.js';
