@@ -1,0 +1,64 @@
+import type { Labels } from '../labels/labels.js';
+
+/** An alert as it is handed to a receiver: the state at the flush that decided to notify. */
+export interface AlertSnapshot {
+  status: 'firing' | 'resolved';
+  labels: Labels;
+  annotations: Record<string, string>;
+  startsAt: number;
+  /** 0 while firing (rendered as Go's zero time), the resolve time otherwise. */
+  endsAt: number;
+  updatedAt: number;
+  generatorURL: string;
+  fingerprint: string;
+}
+
+/** One notification for one integration, decided by the dispatcher at flush time and delivered by the notifier. */
+export interface NotificationRequest {
+  groupKey: string;
+  receiver: string;
+  /** Config section without `_configs`: `webhook`, `slack`, `email`, or a plugin's type. */
+  integration: string;
+  integrationIndex: number;
+  groupLabels: Labels;
+  routeLabels: Labels;
+  /** The sent list in SEMANTICS §5.4 order, send_resolved already applied. */
+  alerts: AlertSnapshot[];
+  notificationReason: string;
+  /** Hashes the notification log records once this notification is delivered (SEMANTICS §5.6, §5.8). */
+  firingHashes: string[];
+  resolvedHashes: string[];
+  flushTs: number;
+  externalURL: string;
+}
+
+export type DeliveryResult =
+  | { kind: 'delivered'; receiverData?: Record<string, string> }
+  | { kind: 'retry'; reason: string; afterMs?: number }
+  | { kind: 'permanent'; reason: string };
+
+/** One `<type>_configs` entry of a receiver, able to send. */
+export interface Integration {
+  readonly type: string;
+  readonly index: number;
+  readonly sendResolved: boolean;
+  send(request: NotificationRequest, signal: AbortSignal): Promise<DeliveryResult>;
+}
+
+export interface IntegrationInfo {
+  type: string;
+  index: number;
+  sendResolved: boolean;
+}
+
+/** How the dispatcher learns that a notification it queued reached the receiver or was given up. */
+export type DeliveryOutcomeHandler = (
+  request: NotificationRequest,
+  outcome: { delivered: true; receiverData?: Record<string, string> } | { delivered: false; reason: string },
+) => Promise<void>;
+
+/** The notifier as the dispatcher sees it. */
+export interface Notifier {
+  integrationsFor(receiver: string): IntegrationInfo[];
+  enqueue(request: NotificationRequest): Promise<void>;
+}
