@@ -1,0 +1,58 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Component } from './component.js';
+
+export interface ServerOptions {
+  logger: Logger;
+  metrics: Registry;
+  components: Component[];
+  /** Reasons the instance as a whole is not ready (e.g. Redis down), besides the components' own. */
+  notReadyReasons: () => string[];
+  /** Validates and applies the configuration files again; resolves to an error text when rejected. */
+  reload: () => Promise<string | null>;
+  routePrefix: string;
+}
+
+/** Fastify with the endpoints every role serves: health, readiness, metrics and reload. */
+export function buildServer(opts: ServerOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: opts.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 32 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const prefix = opts.routePrefix === '/' ? '' : opts.routePrefix.replace(/\/$/, '');
+
+  app.register(
+    async (scoped) => {
+      const healthy = async () => 'OK';
+      scoped.get('/-/healthy', healthy);
+      scoped.head('/-/healthy', healthy);
+      const ready = async (_req: unknown, reply: FastifyReply) => {
+        const reasons = [
+          ...opts.notReadyReasons(),
+          ...opts.components.map((c) => c.notReadyReason?.()).filter((r): r is string => !!r),
+        ];
+        if (reasons.length === 0) return 'OK';
+        return reply
+          .code(503)
+          .type('text/plain')
+          .send(`Not ready: ${reasons.join('; ')}`);
+      };
+      scoped.get('/-/ready', ready);
+      scoped.head('/-/ready', ready);
+      scoped.post('/-/reload', async (_req, reply) => {
+        const error = await opts.reload();
+        if (error === null) return reply.code(200).send();
+        return reply.code(500).type('text/plain').send(`failed to reload config: ${error}`);
+      });
+      scoped.get('/metrics', async (_req, reply) =>
+        reply.type(opts.metrics.contentType).send(await opts.metrics.metrics()),
+      );
+      for (const component of opts.components) component.routes?.(scoped);
+    },
+    { prefix },
+  );
+  return app;
+}

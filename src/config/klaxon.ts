@@ -1,0 +1,180 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ConfigError, type ConfigProblem } from './errors.js';
+
+/**
+ * `klaxon.yml`: where things are and how to reach them. Every key can also come from a `KLAXON_*`
+ * environment variable and a command-line flag; precedence is flag > env > file > default.
+ */
+const durationString = z.string().regex(/^(\d+(y|w|d|h|m|s|ms))+$|^0$/, 'must be a duration like 30s or 1m');
+
+export const klaxonFileSchema = z
+  .object({
+    listen_address: z.string().optional(),
+    external_url: z.string().url().optional(),
+    route_prefix: z.string().optional(),
+    external_labels: z.record(z.string(), z.string()).optional(),
+    redis: z
+      .object({
+        url: z.string().optional(),
+        key_prefix: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    datasource: z
+      .object({
+        url: z.string().url().optional(),
+        timeout: durationString.optional(),
+        headers: z.record(z.string(), z.string()).optional(),
+        basic_auth: z.object({ username: z.string(), password: z.string() }).strict().optional(),
+        bearer_token: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    rule_files: z.array(z.string()).optional(),
+    alertmanager_config: z.string().optional(),
+    evaluation_interval: durationString.optional(),
+    resend_delay: durationString.optional(),
+    validation_scheme: z.enum(['utf8', 'legacy']).optional(),
+    alertmanagers: z.array(z.string().url()).optional(),
+    api_tokens: z
+      .array(
+        z
+          .object({
+            name: z.string(),
+            token: z.string(),
+            scopes: z.array(z.enum(['read', 'alerts:write', 'silences:write', 'admin'])),
+          })
+          .strict(),
+      )
+      .optional(),
+  })
+  .strict();
+
+export type KlaxonFile = z.infer<typeof klaxonFileSchema>;
+
+export interface KlaxonSettings {
+  listenAddress: string;
+  externalURL: string;
+  routePrefix: string;
+  externalLabels: Record<string, string>;
+  redisUrl: string;
+  keyPrefix: string;
+  datasource: {
+    url: string;
+    timeout: string;
+    headers: Record<string, string>;
+    basicAuth?: { username: string; password: string };
+    bearerToken?: string;
+  };
+  ruleFiles: string[];
+  alertmanagerConfig: string;
+  evaluationInterval: string;
+  resendDelay: string;
+  validationScheme: 'utf8' | 'legacy';
+  alertmanagers: string[];
+  apiTokens: NonNullable<KlaxonFile['api_tokens']>;
+}
+
+/** Flag and environment overrides, already named like the settings. */
+export type SettingOverrides = Partial<
+  Pick<
+    KlaxonSettings,
+    | 'listenAddress'
+    | 'externalURL'
+    | 'routePrefix'
+    | 'redisUrl'
+    | 'keyPrefix'
+    | 'ruleFiles'
+    | 'alertmanagerConfig'
+    | 'validationScheme'
+  > & { datasourceUrl: string }
+>;
+
+const ENV_NAMES: Record<keyof SettingOverrides, string[]> = {
+  listenAddress: ['KLAXON_LISTEN_ADDRESS'],
+  externalURL: ['KLAXON_EXTERNAL_URL'],
+  routePrefix: ['KLAXON_ROUTE_PREFIX'],
+  redisUrl: ['KLAXON_REDIS_URL', 'REDIS_URL'],
+  keyPrefix: ['KLAXON_KEY_PREFIX'],
+  ruleFiles: ['KLAXON_RULE_FILES'],
+  alertmanagerConfig: ['KLAXON_ALERTMANAGER_CONFIG'],
+  validationScheme: ['KLAXON_VALIDATION_SCHEME'],
+  datasourceUrl: ['KLAXON_DATASOURCE_URL', 'PROMETHEUS_URL'],
+};
+
+export function envOverrides(env: NodeJS.ProcessEnv): SettingOverrides {
+  const out: Record<string, unknown> = {};
+  for (const [key, names] of Object.entries(ENV_NAMES)) {
+    const value = names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
+    if (value === undefined) continue;
+    out[key] = key === 'ruleFiles' ? value.split(',').map((s) => s.trim()) : value;
+  }
+  return out as SettingOverrides;
+}
+
+/** Validates a klaxon.yml text; problems carry the file position of the offending key. */
+export function parseKlaxonFile(file: string, source: string): KlaxonFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false });
+  const problems: ConfigProblem[] = doc.errors.map((e) => ({
+    file,
+    line: e.linePos?.[0].line ?? 1,
+    col: e.linePos?.[0].col ?? 1,
+    message: e.message,
+    severity: 'error' as const,
+  }));
+  if (problems.length > 0) throw new ConfigError(problems);
+  const parsed = klaxonFileSchema.safeParse(doc.toJS() ?? {});
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => {
+      const node = doc.getIn(issue.path as (string | number)[], true) as
+        | { range?: [number, number, number] }
+        | undefined;
+      const pos = node?.range ? lineCounter.linePos(node.range[0]) : { line: 1, col: 1 };
+      const path = issue.path.join('.');
+      return {
+        file,
+        line: pos.line,
+        col: pos.col,
+        message: path ? `${path}: ${issue.message}` : issue.message,
+        severity: 'error' as const,
+      };
+    }),
+  );
+}
+
+export async function loadKlaxonFile(path: string | undefined): Promise<KlaxonFile> {
+  if (path === undefined) return {};
+  return parseKlaxonFile(path, await readFile(path, 'utf8'));
+}
+
+export function resolveSettings(file: KlaxonFile, overrides: SettingOverrides, baseDir: string): KlaxonSettings {
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const listenAddress = overrides.listenAddress ?? file.listen_address ?? '127.0.0.1:9093';
+  return {
+    listenAddress,
+    externalURL: overrides.externalURL ?? file.external_url ?? `http://${listenAddress}`,
+    routePrefix: overrides.routePrefix ?? file.route_prefix ?? '/',
+    externalLabels: file.external_labels ?? {},
+    redisUrl: overrides.redisUrl ?? file.redis?.url ?? 'redis://127.0.0.1:6379',
+    keyPrefix: overrides.keyPrefix ?? file.redis?.key_prefix ?? 'klaxon:',
+    datasource: {
+      url: overrides.datasourceUrl ?? file.datasource?.url ?? 'http://127.0.0.1:9090',
+      timeout: file.datasource?.timeout ?? '30s',
+      headers: file.datasource?.headers ?? {},
+      ...(file.datasource?.basic_auth ? { basicAuth: file.datasource.basic_auth } : {}),
+      ...(file.datasource?.bearer_token ? { bearerToken: file.datasource.bearer_token } : {}),
+    },
+    ruleFiles: (overrides.ruleFiles ?? file.rule_files ?? ['rules/*.yml', 'rules/*.yaml']).map(abs),
+    alertmanagerConfig: abs(overrides.alertmanagerConfig ?? file.alertmanager_config ?? 'alertmanager.yml'),
+    evaluationInterval: file.evaluation_interval ?? '1m',
+    resendDelay: file.resend_delay ?? '1m',
+    validationScheme: overrides.validationScheme ?? file.validation_scheme ?? 'utf8',
+    alertmanagers: file.alertmanagers ?? [],
+    apiTokens: file.api_tokens ?? [],
+  };
+}
