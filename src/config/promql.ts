@@ -1,0 +1,429 @@
+/**
+ * PromQL checking without a Prometheus server: syntax through @prometheus-io/lezer-promql, plus the cheap
+ * semantic checks of Prometheus' parser (promql/parser/parse.go checkAST) that the lezer grammar lets through:
+ * unknown functions, argument counts and types, `bool` and grouping misuse, ranges of non-selectors, regex
+ * matchers (RE2), operand types. Messages follow Prometheus' wording.
+ */
+import { parser } from '@prometheus-io/lezer-promql';
+import { RE2JS } from 're2js';
+
+type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
+type ValueType = 'scalar' | 'vector' | 'matrix' | 'string';
+
+export interface PromQLError {
+  /** Offset into the expression text where the problem starts. */
+  offset: number;
+  message: string;
+}
+
+/** `L:C` of an offset, as Prometheus prints positions inside an expression (both 1-based). */
+export function exprPosition(expr: string, offset: number): string {
+  const before = expr.slice(0, offset);
+  const line = before.split('\n').length;
+  return `${line}:${offset - before.lastIndexOf('\n')}`;
+}
+
+/** The first problem of an expression, or null when Prometheus would accept it. */
+export function checkPromQL(expr: string): PromQLError | null {
+  const tree = parser.parse(expr);
+  let firstError: SyntaxNode | null = null;
+  tree.iterate({
+    enter(n) {
+      if (firstError) return false;
+      if (n.type.isError) firstError = n.node;
+      return undefined;
+    },
+  });
+  if (firstError) return describeSyntaxError(expr, firstError);
+  const top = tree.topNode.firstChild;
+  if (!top) return { offset: 0, message: 'no expression found in input' };
+  try {
+    new TypeChecker(expr).check(top);
+    return null;
+  } catch (e) {
+    if (e instanceof SemanticError) return { offset: e.offset, message: e.message };
+    throw e;
+  }
+}
+
+/** `could not parse expression: L:C: parse error: <msg>`, the rulefmt wording. */
+export function formatPromQLError(expr: string, err: PromQLError): string {
+  return `could not parse expression: ${exprPosition(expr, err.offset)}: parse error: ${err.message}`;
+}
+
+function describeSyntaxError(expr: string, node: SyntaxNode): PromQLError {
+  const rest = expr.slice(node.from).trimStart();
+  const at = expr.length - rest.length;
+  // An identifier directly followed by `(` is a call of a function the grammar does not know.
+  const prev = node.prevSibling;
+  if (prev?.name === 'Identifier' && expr[node.from] === '(' && prev.parent?.name === 'VectorSelector') {
+    return {
+      offset: prev.from,
+      message: `unknown function with name ${JSON.stringify(expr.slice(prev.from, prev.to))}`,
+    };
+  }
+  const parent = node.parent;
+  if (prev?.name === 'DurationExpr' && (parent?.name === 'MatrixSelector' || parent?.name === 'SubqueryExpr')) {
+    return { offset: prev.from, message: `bad duration syntax: ${JSON.stringify(expr.slice(prev.from, prev.to))}` };
+  }
+  if (rest === '') return { offset: expr.length, message: endOfInputMessage(expr) };
+  const token = JSON.stringify(rest.slice(0, tokenLength(rest)));
+  if (parent?.name === 'LabelMatchers') {
+    return { offset: at, message: `unexpected ${token} in label matching, expected "," or "}"` };
+  }
+  if (parent?.name === 'OffsetExpr') return { offset: at, message: `unexpected ${token} in offset, expected duration` };
+  return { offset: at, message: `unexpected ${token}` };
+}
+
+function tokenLength(rest: string): number {
+  const word = /^[\p{L}\p{N}_:.]+/u.exec(rest);
+  return word ? word[0].length : 1;
+}
+
+/** Which bracket is left open at the end (outside string literals) decides Prometheus' message. */
+function endOfInputMessage(expr: string): string {
+  const open: string[] = [];
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      const close = c;
+      for (i++; i < expr.length && expr[i] !== close; i++) if (expr[i] === '\\' && close !== '`') i++;
+    } else if (c === '#') {
+      while (i < expr.length && expr[i] !== '\n') i++;
+    } else if (c === '(' || c === '[' || c === '{') open.push(c);
+    else if (c === ')' || c === ']' || c === '}') open.pop();
+  }
+  switch (open.at(-1)) {
+    case '(':
+      return 'unclosed left parenthesis';
+    case '[':
+      return 'unclosed left bracket';
+    case '{':
+      return 'unexpected end of input inside braces';
+    default:
+      return 'unexpected end of input';
+  }
+}
+
+class SemanticError extends Error {
+  constructor(
+    readonly offset: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const TYPE_NAMES: Record<ValueType, string> = {
+  scalar: 'scalar',
+  vector: 'instant vector',
+  matrix: 'range vector',
+  string: 'string',
+};
+const COMPARISON_OPS = new Set(['Eql', 'Neq', 'Gtr', 'Lss', 'Gte', 'Lte']);
+const SET_OPS = new Set(['And', 'Or', 'Unless']);
+const BINARY_OPS = new Set([...COMPARISON_OPS, ...SET_OPS, 'Add', 'Sub', 'Mul', 'Div', 'Mod', 'Pow', 'Atan2']);
+const PARAM_AGGREGATIONS = new Set(['Topk', 'Bottomk', 'Quantile', 'CountValues', 'LimitK', 'LimitRatio']);
+
+/** A subset of Prometheus' checkAST, walking the lezer tree and inferring value types. */
+class TypeChecker {
+  constructor(private readonly expr: string) {}
+
+  private text(n: SyntaxNode): string {
+    return this.expr.slice(n.from, n.to);
+  }
+
+  private children(n: SyntaxNode): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    for (let c = n.firstChild; c; c = c.nextSibling) out.push(c);
+    return out;
+  }
+
+  private exprChildren(n: SyntaxNode): SyntaxNode[] {
+    return this.children(n).filter((c) => this.isExpr(c));
+  }
+
+  private isExpr(n: SyntaxNode): boolean {
+    return EXPR_NODES.has(n.name);
+  }
+
+  check(n: SyntaxNode): ValueType {
+    switch (n.name) {
+      case 'NumberDurationLiteral':
+        return 'scalar';
+      case 'StringLiteral':
+        return 'string';
+      case 'VectorSelector':
+        this.checkSelector(n);
+        return 'vector';
+      case 'MatrixSelector': {
+        const inner = this.exprChildren(n)[0];
+        if (inner) this.check(inner);
+        if (inner?.name !== 'VectorSelector') {
+          const bracket = n.getChild('DurationExpr');
+          throw new SemanticError(bracket ? bracket.from - 1 : n.from, 'ranges only allowed for vector selectors');
+        }
+        return 'matrix';
+      }
+      case 'SubqueryExpr': {
+        const inner = this.exprChildren(n)[0];
+        const t = inner ? this.check(inner) : 'vector';
+        if (t !== 'vector') throw new SemanticError(n.from, `subquery is only allowed on instant vector, got ${t}`);
+        return 'matrix';
+      }
+      case 'ParenExpr':
+      case 'OffsetExpr':
+      case 'StepInvariantExpr':
+      case 'AnchoredExpr':
+      case 'SmoothedExpr': {
+        const inner = this.exprChildren(n)[0];
+        return inner ? this.check(inner) : 'vector';
+      }
+      case 'UnaryExpr': {
+        const inner = this.exprChildren(n)[0];
+        const t = inner ? this.check(inner) : 'scalar';
+        if (t !== 'scalar' && t !== 'vector') {
+          throw new SemanticError(
+            n.from,
+            `unary expression only allowed on expressions of type scalar or instant vector, got ${JSON.stringify(TYPE_NAMES[t])}`,
+          );
+        }
+        return t;
+      }
+      case 'BinaryExpr':
+        return this.checkBinary(n);
+      case 'FunctionCall':
+        return this.checkCall(n);
+      case 'AggregateExpr':
+        return this.checkAggregate(n);
+      default:
+        return 'vector';
+    }
+  }
+
+  private checkSelector(n: SyntaxNode): void {
+    const hasName = n.getChild('Identifier') !== null;
+    let nonEmpty = hasName;
+    const matchers = n.getChild('LabelMatchers');
+    for (const m of matchers ? this.children(matchers) : []) {
+      if (m.name === 'QuotedLabelName') {
+        nonEmpty = true; // `{"metric.name"}`: a metric name
+        continue;
+      }
+      const op = m.getChild('MatchOp');
+      const literal = m.getChild('StringLiteral');
+      if (!op || !literal) continue;
+      const value = unquote(this.text(literal));
+      const opText = this.text(op);
+      let matchesEmpty: boolean;
+      if (opText === '=~' || opText === '!~') {
+        let re: RE2JS;
+        try {
+          re = RE2JS.compile(`^(?s:${value})$`);
+        } catch (e) {
+          throw new SemanticError(m.from, e instanceof Error ? e.message : String(e));
+        }
+        matchesEmpty = re.matches('') === (opText === '=~');
+      } else matchesEmpty = (value === '') === (opText === '=');
+      // Prometheus: a selector needs a matcher that does not match the empty string.
+      if (!matchesEmpty) nonEmpty = true;
+    }
+    if (!nonEmpty) throw new SemanticError(n.from, 'vector selector must contain at least one non-empty matcher');
+  }
+
+  private checkBinary(n: SyntaxNode): ValueType {
+    const parts = this.children(n);
+    const operands = parts.filter((c) => this.isExpr(c));
+    const op = parts.find((c) => BINARY_OPS.has(c.name));
+    const [lhs, rhs] = operands;
+    if (!lhs || !rhs || !op) return 'vector';
+    const lt = this.check(lhs);
+    const rt = this.check(rhs);
+    const hasBool = parts.some((c) => c.name === 'BoolModifier');
+    const matching = parts.find((c) => c.name === 'MatchingModifierClause');
+    const opName = this.text(op).toLowerCase();
+    if (hasBool && !COMPARISON_OPS.has(op.name)) {
+      throw new SemanticError(op.from, 'bool modifier can only be used on comparison operators');
+    }
+    if (SET_OPS.has(op.name) && matching && this.children(matching).some((c) => /^Group(Left|Right)$/.test(c.name))) {
+      throw new SemanticError(n.from, `no grouping allowed for ${JSON.stringify(opName)} operation`);
+    }
+    for (const t of [lt, rt]) {
+      if (t !== 'scalar' && t !== 'vector') {
+        throw new SemanticError(n.from, 'binary expression must contain only scalar and instant vector types');
+      }
+    }
+    if (lt === 'scalar' && rt === 'scalar') {
+      if (COMPARISON_OPS.has(op.name) && !hasBool) {
+        throw new SemanticError(op.from, 'comparisons between scalars must use BOOL modifier');
+      }
+    }
+    if (SET_OPS.has(op.name) && (lt === 'scalar' || rt === 'scalar')) {
+      throw new SemanticError(n.from, `set operator ${JSON.stringify(opName)} not allowed in binary scalar expression`);
+    }
+    if (matching && (lt === 'scalar' || rt === 'scalar')) {
+      throw new SemanticError(n.from, 'vector matching only allowed between instant vectors');
+    }
+    return lt === 'scalar' && rt === 'scalar' ? 'scalar' : 'vector';
+  }
+
+  private checkCall(n: SyntaxNode): ValueType {
+    const ident = n.getChild('FunctionIdentifier');
+    const body = n.getChild('FunctionCallBody');
+    const name = ident ? this.text(ident) : '';
+    const args = body ? this.exprChildren(body) : [];
+    const argTypes = args.map((a) => this.check(a));
+    const fn = FUNCTIONS[name];
+    // A function the grammar knows but this table lacks (newer than the table): trust the grammar.
+    if (!fn) return 'vector';
+    const nargs = fn.args.length;
+    if (fn.variadic === 0) {
+      if (args.length !== nargs) {
+        throw new SemanticError(
+          n.from,
+          `expected ${nargs} argument(s) in call to ${JSON.stringify(name)}, got ${args.length}`,
+        );
+      }
+    } else {
+      const min = nargs - 1;
+      if (args.length < min) {
+        throw new SemanticError(
+          n.from,
+          `expected at least ${min} argument(s) in call to ${JSON.stringify(name)}, got ${args.length}`,
+        );
+      }
+      if (fn.variadic > 0 && args.length > min + fn.variadic) {
+        throw new SemanticError(
+          n.from,
+          `expected at most ${min + fn.variadic} argument(s) in call to ${JSON.stringify(name)}, got ${args.length}`,
+        );
+      }
+    }
+    args.forEach((arg, i) => {
+      const want = fn.args[Math.min(i, nargs - 1)];
+      if (want && argTypes[i] !== want) {
+        throw new SemanticError(
+          arg.from,
+          `expected type ${TYPE_NAMES[want]} in call to function ${JSON.stringify(name)}, got ${TYPE_NAMES[argTypes[i]!]}`,
+        );
+      }
+    });
+    return fn.returns;
+  }
+
+  private checkAggregate(n: SyntaxNode): ValueType {
+    const op = n.getChild('AggregateOp')?.firstChild;
+    const body = n.getChild('FunctionCallBody');
+    const args = body ? this.exprChildren(body) : [];
+    const types = args.map((a) => this.check(a));
+    const withParam = op ? PARAM_AGGREGATIONS.has(op.name) : false;
+    const expected = withParam ? 2 : 1;
+    if (args.length !== expected) {
+      throw new SemanticError(
+        n.from,
+        `wrong number of arguments for aggregate expression provided, expected ${expected}, got ${args.length}`,
+      );
+    }
+    const vectorIndex = expected - 1;
+    if (types[vectorIndex] !== 'vector') {
+      throw new SemanticError(
+        args[vectorIndex]!.from,
+        `expected type instant vector in aggregation expression, got ${TYPE_NAMES[types[vectorIndex]!]}`,
+      );
+    }
+    if (withParam) {
+      const want: ValueType = op?.name === 'CountValues' ? 'string' : 'scalar';
+      if (types[0] !== want) {
+        throw new SemanticError(
+          args[0]!.from,
+          `expected type ${TYPE_NAMES[want]} in aggregation parameter, got ${TYPE_NAMES[types[0]!]}`,
+        );
+      }
+    }
+    return 'vector';
+  }
+}
+
+const EXPR_NODES = new Set([
+  'NumberDurationLiteral',
+  'StringLiteral',
+  'VectorSelector',
+  'MatrixSelector',
+  'SubqueryExpr',
+  'ParenExpr',
+  'OffsetExpr',
+  'StepInvariantExpr',
+  'AnchoredExpr',
+  'SmoothedExpr',
+  'UnaryExpr',
+  'BinaryExpr',
+  'FunctionCall',
+  'AggregateExpr',
+]);
+
+const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+/** Go string-literal unquoting (`"…"`, `'…'`, raw `` `…` ``), enough to read matcher values. */
+export function unquote(literal: string): string {
+  const body = literal.slice(1, -1);
+  if (literal.startsWith('`')) return body;
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)/gs, (_, esc: string) => {
+    const c = esc[0]!;
+    if (c === 'x' || c === 'u' || c === 'U') return String.fromCodePoint(Number.parseInt(esc.slice(1), 16));
+    if (/[0-7]/.test(c)) return String.fromCodePoint(Number.parseInt(esc, 8));
+    return ESCAPES[c] ?? esc;
+  });
+}
+
+interface FunctionSignature {
+  args: ValueType[];
+  /** 0: exactly `args`; n > 0: the last argument is optional and may repeat up to n times; -1: unbounded. */
+  variadic: number;
+  returns: ValueType;
+}
+
+const s: ValueType = 'scalar';
+const v: ValueType = 'vector';
+const m: ValueType = 'matrix';
+const str: ValueType = 'string';
+const sig = (args: ValueType[], returns: ValueType = v, variadic = 0): FunctionSignature => ({
+  args,
+  variadic,
+  returns,
+});
+
+/** Prometheus' promql/parser/functions.go (3.x); functions missing here are trusted to the grammar. */
+const FUNCTIONS: Record<string, FunctionSignature> = {
+  ...Object.fromEntries(
+    'abs ceil exp floor ln log2 log10 sgn sqrt deg rad sin sinh cos cosh tan tanh asin asinh acos acosh atan atanh absent timestamp sort sort_desc histogram_avg histogram_count histogram_sum histogram_stddev histogram_stdvar'
+      .split(' ')
+      .map((name) => [name, sig([v])]),
+  ),
+  ...Object.fromEntries(
+    'day_of_month day_of_week day_of_year days_in_month hour minute month year'
+      .split(' ')
+      .map((name) => [name, sig([v], v, 1)]),
+  ),
+  ...Object.fromEntries(
+    'rate irate increase delta idelta deriv changes resets absent_over_time present_over_time avg_over_time count_over_time last_over_time first_over_time max_over_time min_over_time sum_over_time stddev_over_time stdvar_over_time mad_over_time ts_of_max_over_time ts_of_min_over_time ts_of_last_over_time ts_of_first_over_time'
+      .split(' ')
+      .map((name) => [name, sig([m])]),
+  ),
+  clamp: sig([v, s, s]),
+  clamp_max: sig([v, s]),
+  clamp_min: sig([v, s]),
+  double_exponential_smoothing: sig([m, s, s]),
+  histogram_fraction: sig([s, s, v]),
+  histogram_quantile: sig([s, v]),
+  label_join: sig([v, str, str, str], v, -1),
+  label_replace: sig([v, str, str, str, str]),
+  pi: sig([], s),
+  predict_linear: sig([m, s]),
+  quantile_over_time: sig([s, m]),
+  round: sig([v, s], v, 1),
+  scalar: sig([v], s),
+  sort_by_label: sig([v, str], v, -1),
+  sort_by_label_desc: sig([v, str], v, -1),
+  time: sig([], s),
+  vector: sig([s]),
+};
