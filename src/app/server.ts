@@ -28,7 +28,6 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     async (scoped) => {
       const healthy = async () => 'OK';
       scoped.get('/-/healthy', healthy);
-      scoped.head('/-/healthy', healthy);
       const ready = async (_req: unknown, reply: FastifyReply) => {
         const reasons = [
           ...opts.notReadyReasons(),
@@ -41,7 +40,6 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
           .send(`Not ready: ${reasons.join('; ')}`);
       };
       scoped.get('/-/ready', ready);
-      scoped.head('/-/ready', ready);
       scoped.post('/-/reload', async (_req, reply) => {
         const error = await opts.reload();
         if (error === null) return reply.code(200).send();
