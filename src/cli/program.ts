@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { checkCommand } from './check.js';
 
 /** The `klaxon` command tree; each subcommand lives in its own module and registers itself here. */
 export function buildProgram(): Command {
@@ -10,5 +11,6 @@ export function buildProgram(): Command {
       process.exit(err.exitCode === 0 ? 0 : 2);
     })
     .version('0.1.0');
+  program.addCommand(checkCommand());
   return program;
 }

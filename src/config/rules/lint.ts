@@ -25,6 +25,10 @@ interface RuleKey {
   at: { line: number; col: number };
 }
 
+function laterOf(a: RuleKey['at'], b: RuleKey['at']): RuleKey['at'] {
+  return b.line > a.line || (b.line === a.line && b.col > a.col) ? b : a;
+}
+
 function compareKeys(a: RuleKey, b: RuleKey): number {
   const byMetric = compareBytes(a.metric, b.metric);
   if (byMetric !== 0) return byMetric;
@@ -55,7 +59,14 @@ export function duplicateRules(file: string, lc: LineCounterLike, groups: RawGro
   }
   keys.sort(compareKeys);
   const duplicates: RuleKey[] = [];
-  for (let i = 1; i < keys.length; i++) if (compareKeys(keys[i - 1]!, keys[i]!) === 0) duplicates.push(keys[i]!);
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (compareKeys(keys[i - 1]!, key) !== 0) continue;
+    // Each duplicated name+labels is listed once, however many copies there are (promtool does the same).
+    const previous = duplicates.at(-1);
+    if (previous && compareKeys(previous, key) === 0) previous.at = laterOf(previous.at, key.at);
+    else duplicates.push(key);
+  }
   if (duplicates.length === 0) return [];
   let message = `${duplicates.length} duplicate rule(s) found.\n`;
   for (const d of duplicates) {
@@ -63,8 +74,8 @@ export function duplicateRules(file: string, lc: LineCounterLike, groups: RawGro
     for (const [name, value] of d.labels) message += `\t${name}: ${value}\n`;
   }
   message += 'Might cause inconsistency while recording expressions';
-  const last = duplicates.reduce((a, b) => (b.at.line > a.at.line ? b : a));
-  return [{ file, ...last.at, message, severity: 'warning' }];
+  const at = duplicates.map((d) => d.at).reduce(laterOf);
+  return [{ file, ...at, message, severity: 'warning' }];
 }
 
 const UNSTABLE_LABEL = /\$value\b|\.Value\b|\bquery\b/;
