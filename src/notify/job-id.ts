@@ -1,0 +1,13 @@
+import { createHash } from 'node:crypto';
+import type { NotificationRequest } from './types.js';
+
+/**
+ * BullMQ job id of one notification: a hash of (group key, receiver, integration, index) and the whole request
+ * content, so the same flush enqueued twice is one job while a later repeat with identical alerts (different
+ * flushTs) is a new one. Custom ids may not contain ':' nor be all digits, hence hex behind a letter.
+ */
+export function notificationJobId(request: NotificationRequest): string {
+  const content = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+  const key = [request.groupKey, request.receiver, request.integration, String(request.integrationIndex), content];
+  return `n${createHash('sha256').update(key.join('\u0000')).digest('hex').slice(0, 40)}`;
+}

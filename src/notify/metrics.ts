@@ -1,0 +1,44 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+export interface NotifyMetrics {
+  notifications: Counter<'receiver' | 'integration' | 'status'>;
+  latency: Histogram<'receiver' | 'integration'>;
+  queueJobs: Gauge<'state'>;
+}
+
+/** Registers (or reuses, when a registry already has them) the notifier's metrics. */
+export function notifyMetrics(registry: Registry, countJobs: () => Promise<Record<string, number>>): NotifyMetrics {
+  const existing = registry.getSingleMetric('klaxon_notifications_total') as NotifyMetrics['notifications'] | undefined;
+  if (existing) {
+    return {
+      notifications: existing,
+      latency: registry.getSingleMetric('klaxon_notification_latency_seconds') as NotifyMetrics['latency'],
+      queueJobs: registry.getSingleMetric('klaxon_notify_queue_jobs') as NotifyMetrics['queueJobs'],
+    };
+  }
+  return {
+    notifications: new Counter({
+      name: 'klaxon_notifications_total',
+      help: 'Delivery attempts by receiver, integration and outcome (delivered, retry, rate_limited, failed).',
+      labelNames: ['receiver', 'integration', 'status'],
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: 'klaxon_notification_latency_seconds',
+      help: 'Duration of one delivery attempt.',
+      labelNames: ['receiver', 'integration'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    queueJobs: new Gauge({
+      name: 'klaxon_notify_queue_jobs',
+      help: 'Jobs in the notify queue by state (failed = dead letters).',
+      labelNames: ['state'],
+      registers: [registry],
+      async collect() {
+        const counts = await countJobs();
+        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      },
+    }),
+  };
+}

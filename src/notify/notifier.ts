@@ -1,0 +1,244 @@
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { deliveriesRoutes } from '../api/klaxon-v1/deliveries.js';
+import type { Component, Deps } from '../app/component.js';
+import type { ReceiverSettings } from './config.js';
+import { DeliveryLog, type DeliveryRecord, type NewDeliveryRecord } from './delivery-log.js';
+import { notificationJobId } from './job-id.js';
+import { notifyMetrics } from './metrics.js';
+import { redactError } from './redact.js';
+import { type IntegrationPlugin, IntegrationRegistry } from './registry.js';
+import type { TemplateRenderer } from './template-data.js';
+import type {
+  DeliveryOutcomeHandler,
+  DeliveryResult,
+  IntegrationInfo,
+  NotificationRequest,
+  Notifier,
+} from './types.js';
+
+export interface NotifierOptions {
+  receivers: ReceiverSettings[];
+  templates: TemplateRenderer;
+  onOutcome: DeliveryOutcomeHandler;
+  plugins?: IntegrationPlugin[];
+  /** Parallel deliveries per instance (default 16). */
+  concurrency?: number;
+  /** Attempts before a notification becomes a dead letter (default 5). */
+  attempts?: number;
+  /** First backoff delay; doubles per attempt, jittered (default 1000 ms). */
+  backoffMs?: number;
+  /** Activations allowed in total, Retry-After delays included, before giving up (default 50). */
+  maxStarts?: number;
+  /** Entries kept per receiver in the delivery log (approximate, default 1000). */
+  deliveryLogMaxLen?: number;
+  /** Longest wait for running deliveries on stop (default 10 s). */
+  stopTimeoutMs?: number;
+}
+
+export interface DeadLetter {
+  id: string;
+  receiver: string;
+  integration: string;
+  index: number;
+  groupKey: string;
+  alerts: number;
+  failedReason: string;
+  attemptsMade: number;
+  finishedOn: number | undefined;
+}
+
+export type KlaxonNotifier = Component &
+  Notifier & {
+    reload(receivers: ReceiverSettings[], templates: TemplateRenderer, plugins?: IntegrationPlugin[]): void;
+    deliveries(receiver: string | undefined, limit: number): Promise<DeliveryRecord[]>;
+    deadLetters(limit: number): Promise<DeadLetter[]>;
+    /** Moves a dead letter back to the queue with fresh attempts; false if no such dead letter. */
+    retryDeadLetter(id: string): Promise<boolean>;
+  };
+
+interface NotifyJobData {
+  request: NotificationRequest;
+}
+
+const QUEUE_NAME = 'notify';
+
+export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifier {
+  const attempts = opts.attempts ?? 5;
+  const maxStarts = opts.maxStarts ?? 50;
+  const log = new DeliveryLog(deps.redis, deps.keyPrefix, opts.deliveryLogMaxLen);
+  const queue = new Queue<NotifyJobData>(QUEUE_NAME, { connection: deps.bullConnection, prefix: deps.queuePrefix });
+  queue.on('error', (err) => deps.logger.error({ err: redactError(err) }, 'notify queue error'));
+  const metrics = notifyMetrics(deps.metrics, () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed'));
+  const buildRegistry = (receivers: ReceiverSettings[], templates: TemplateRenderer, plugins?: IntegrationPlugin[]) =>
+    new IntegrationRegistry(
+      receivers,
+      { templates, redis: deps.redis, keyPrefix: deps.keyPrefix, logger: deps.logger, now: deps.now },
+      plugins ?? [],
+    );
+  let plugins = opts.plugins;
+  let registry = buildRegistry(opts.receivers, opts.templates, plugins);
+  let worker: Worker<NotifyJobData> | undefined;
+  const stopping = new AbortController();
+
+  async function record(rec: NewDeliveryRecord): Promise<void> {
+    metrics.notifications.inc({ receiver: rec.receiver, integration: rec.integration, status: rec.status });
+    try {
+      await log.append(rec);
+    } catch (err) {
+      deps.logger.warn({ err: redactError(err) }, 'delivery log write failed');
+    }
+  }
+
+  async function report(request: NotificationRequest, outcome: Parameters<DeliveryOutcomeHandler>[1]): Promise<void> {
+    try {
+      await opts.onOutcome(request, outcome);
+    } catch (err) {
+      deps.logger.error({ err: redactError(err), groupKey: request.groupKey }, 'delivery outcome handler failed');
+    }
+  }
+
+  async function send(request: NotificationRequest): Promise<DeliveryResult> {
+    const integration = registry.find(request.receiver, request.integration, request.integrationIndex);
+    if (!integration) return { kind: 'permanent', reason: 'integration is no longer configured' };
+    // §5.7: nothing left to send (e.g. only resolved alerts with send_resolved false) is a success.
+    if (request.alerts.length === 0) return { kind: 'delivered' };
+    try {
+      return await integration.send(request, stopping.signal);
+    } catch (err) {
+      return { kind: 'retry', reason: redactError(err).message };
+    }
+  }
+
+  async function process(job: Job<NotifyJobData>, token?: string): Promise<Record<string, string> | undefined> {
+    const { request } = job.data;
+    const started = deps.now();
+    const result = await send(request);
+    const latencyMs = deps.now() - started;
+    metrics.latency.observe({ receiver: request.receiver, integration: request.integration }, latencyMs / 1000);
+    const attempt = job.attemptsMade + 1;
+    const base = {
+      time: started,
+      receiver: request.receiver,
+      integration: request.integration,
+      index: request.integrationIndex,
+      groupKey: request.groupKey,
+      alerts: request.alerts.length,
+      latencyMs,
+      attempt,
+      jobId: job.id ?? '',
+    };
+    if (result.kind === 'delivered') {
+      await record({ ...base, status: 'delivered', error: '' });
+      await report(request, { delivered: true, receiverData: result.receiverData });
+      return result.receiverData;
+    }
+    const giveUp = async (reason: string) => {
+      await record({ ...base, status: 'failed', error: reason });
+      await report(request, { delivered: false, reason });
+      deps.logger.warn({ receiver: request.receiver, integration: request.integration, reason }, 'notification failed');
+    };
+    if (result.kind === 'permanent') {
+      await giveUp(result.reason);
+      throw new UnrecoverableError(result.reason);
+    }
+    if (result.afterMs !== undefined) {
+      // Rate limited: wait as told without spending an attempt; attemptsStarted bounds the loop (LIBRARIES §1.6).
+      if (job.attemptsStarted >= maxStarts) {
+        const reason = `${result.reason} (rate limited for too long)`;
+        await giveUp(reason);
+        throw new UnrecoverableError(reason);
+      }
+      await record({ ...base, status: 'rate_limited', error: `${result.reason}; retry after ${result.afterMs} ms` });
+      await job.moveToDelayed(deps.now() + result.afterMs, token);
+      throw new DelayedError();
+    }
+    if (attempt >= (job.opts.attempts ?? 1) || job.attemptsStarted >= maxStarts) {
+      await giveUp(result.reason);
+    } else {
+      await record({ ...base, status: 'retry', error: result.reason });
+    }
+    throw new Error(result.reason);
+  }
+
+  const notifier: KlaxonNotifier = {
+    name: 'notifier',
+
+    integrationsFor(receiver: string): IntegrationInfo[] {
+      return registry.integrationsFor(receiver);
+    },
+
+    async enqueue(request: NotificationRequest): Promise<void> {
+      await queue.add(
+        'notify',
+        { request },
+        {
+          jobId: notificationJobId(request),
+          attempts,
+          backoff: { type: 'exponential', delay: opts.backoffMs ?? 1000, jitter: 0.5 },
+          removeOnComplete: { count: 1000, age: 3600 },
+          removeOnFail: { count: 10_000 },
+        },
+      );
+    },
+
+    reload(receivers, templates, newPlugins) {
+      plugins = newPlugins ?? plugins;
+      registry = buildRegistry(receivers, templates, plugins);
+    },
+
+    routes(app: FastifyInstance) {
+      deliveriesRoutes(app, notifier);
+    },
+
+    async start() {
+      worker = new Worker<NotifyJobData>(QUEUE_NAME, process, {
+        connection: deps.bullConnection,
+        prefix: deps.queuePrefix,
+        concurrency: opts.concurrency ?? 16,
+      });
+      worker.on('error', (err) => deps.logger.error({ err: redactError(err) }, 'notify worker error'));
+      await worker.waitUntilReady();
+    },
+
+    async stop() {
+      if (worker) {
+        const w = worker;
+        const timeout = new Promise<'timeout'>((r) => setTimeout(r, opts.stopTimeoutMs ?? 10_000, 'timeout').unref());
+        if ((await Promise.race([w.close(), timeout])) === 'timeout') {
+          // Running sends are cut off; their jobs come back as stalled and are retried by another instance.
+          stopping.abort();
+          await w.close(true);
+        }
+      }
+      await queue.close();
+    },
+
+    deliveries(receiver, limit) {
+      return log.list(receiver, limit);
+    },
+
+    async deadLetters(limit) {
+      const jobs = await queue.getFailed(0, Math.max(0, limit - 1));
+      return jobs.filter(Boolean).map((job) => ({
+        id: job.id ?? '',
+        receiver: job.data.request.receiver,
+        integration: job.data.request.integration,
+        index: job.data.request.integrationIndex,
+        groupKey: job.data.request.groupKey,
+        alerts: job.data.request.alerts.length,
+        failedReason: job.failedReason,
+        attemptsMade: job.attemptsMade,
+        finishedOn: job.finishedOn,
+      }));
+    },
+
+    async retryDeadLetter(id) {
+      const job = await queue.getJob(id);
+      if (!job || !(await job.isFailed())) return false;
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      return true;
+    },
+  };
+  return notifier;
+}

@@ -1,0 +1,180 @@
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNotifier, type KlaxonNotifier } from '../../src/notify/notifier.js';
+import type { TemplateRenderer } from '../../src/notify/template-data.js';
+import { webhookBody } from '../../src/notify/webhook/payload.js';
+import {
+  alert,
+  eventually,
+  outcomeRecorder,
+  request,
+  type Sink,
+  startSink,
+  type TestDeps,
+  testDeps,
+} from './helpers.js';
+
+/** Webhook URLs here are plain, so nothing is rendered; rendering would be a test bug. */
+const noTemplates: TemplateRenderer = {
+  render() {
+    throw new Error('plain webhook URLs are not rendered');
+  },
+};
+
+describe('webhook delivery through the notify queue', () => {
+  let deps: TestDeps;
+  let sink: Sink;
+  let notifier: KlaxonNotifier;
+  const rec = outcomeRecorder();
+  const hits = new Map<string, number>();
+
+  beforeAll(async () => {
+    deps = await testDeps('notify-webhook');
+    sink = await startSink((r, res) => {
+      const n = (hits.get(r.path) ?? 0) + 1;
+      hits.set(r.path, n);
+      if (r.path === '/flaky' && n <= 2) return void res.writeHead(503).end('busy');
+      if (r.path === '/bad') return void res.writeHead(400).end('bad request');
+      if (r.path === '/limited' && n === 1) return void res.writeHead(429, { 'retry-after': '1' }).end();
+      if (r.path === '/slow' && n === 1) return void setTimeout(() => res.end('late'), 600);
+      res.end('ok');
+    });
+    const hook = (name: string, extra = {}) => ({
+      name,
+      webhookConfigs: [{ sendResolved: true, url: `${sink.url}/${name}`, ...extra }],
+    });
+    notifier = createNotifier(deps, {
+      receivers: [
+        hook('ok', { httpConfig: { basicAuth: { username: 'u', password: 'p' } } }),
+        hook('bearer', {
+          httpConfig: { authorization: { credentials: 'tok' }, httpHeaders: { 'X-Team': { values: ['sre'] } } },
+        }),
+        hook('flaky'),
+        hook('bad'),
+        hook('limited'),
+        hook('slow', { timeout: 150 }),
+        hook('truncating', { maxAlerts: 1 }),
+      ],
+      templates: noTemplates,
+      onOutcome: rec.handler,
+      backoffMs: 50,
+      attempts: 5,
+    });
+    await notifier.start();
+  });
+
+  afterAll(async () => {
+    await notifier.stop();
+    await sink.close();
+    await deps.cleanup();
+  });
+
+  const outcomesFor = (receiver: string) => rec.outcomes.filter((o) => o.request.receiver === receiver);
+  async function deliver(receiver: string, extra = {}) {
+    const req = request({ receiver, integration: 'webhook', ...extra });
+    const before = rec.outcomes.length;
+    await notifier.enqueue(req);
+    await rec.waitFor(before + 1);
+    return req;
+  }
+
+  it('posts the v4 body with http_config auth and reports the delivery once', async () => {
+    const req = await deliver('ok');
+    const got = sink.received.filter((r) => r.path === '/ok');
+    expect(got).toHaveLength(1);
+    expect(got[0]!.body).toBe(webhookBody(req, 0));
+    expect(got[0]!.headers['content-type']).toBe('application/json');
+    expect(got[0]!.headers.authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
+    expect(outcomesFor('ok').map((o) => o.outcome)).toEqual([{ delivered: true }]);
+
+    await deliver('bearer');
+    const b = sink.received.find((r) => r.path === '/bearer')!;
+    expect(b.headers.authorization).toBe('Bearer tok');
+    expect(b.headers['x-team']).toBe('sre');
+  });
+
+  it('retries 5xx with backoff and succeeds without duplicate outcomes', async () => {
+    await deliver('flaky');
+    expect(hits.get('/flaky')).toBe(3);
+    expect(outcomesFor('flaky').map((o) => o.outcome.delivered)).toEqual([true]);
+    const log = await notifier.deliveries('flaky', 10);
+    expect(log.map((e) => [e.status, e.attempt])).toEqual([
+      ['delivered', 3],
+      ['retry', 2],
+      ['retry', 1],
+    ]);
+    expect(log[2]!.error).toBe('unexpected status code 503');
+  });
+
+  it('fails other 4xx at once and keeps the job as a dead letter', async () => {
+    await deliver('bad');
+    expect(hits.get('/bad')).toBe(1);
+    expect(outcomesFor('bad').map((o) => o.outcome)).toEqual([
+      { delivered: false, reason: 'unexpected status code 400' },
+    ]);
+    await eventually(async () => {
+      const dead = await notifier.deadLetters(10);
+      expect(dead.map((d) => [d.receiver, d.failedReason])).toEqual([['bad', 'unexpected status code 400']]);
+    });
+  });
+
+  it('honours 429 Retry-After without spending an attempt', async () => {
+    await deliver('limited');
+    const times = sink.received.filter((r) => r.path === '/limited').map((r) => r.at);
+    expect(times).toHaveLength(2);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(1000);
+    const log = await notifier.deliveries('limited', 10);
+    expect(log.map((e) => [e.status, e.attempt])).toEqual([
+      ['delivered', 1],
+      ['rate_limited', 1],
+    ]);
+  });
+
+  it('times out a slow receiver and retries', async () => {
+    await deliver('slow');
+    const log = await notifier.deliveries('slow', 10);
+    expect(log.map((e) => e.status)).toEqual(['delivered', 'retry']);
+    expect(log[1]!.error).toMatch(/timeout/);
+  });
+
+  it('applies max_alerts', async () => {
+    const alerts = ['a', 'b', 'c'].map((i) => alert({ alertname: 'X', instance: i }));
+    await deliver('truncating', { alerts });
+    const body = JSON.parse(sink.received.find((r) => r.path === '/truncating')!.body);
+    expect([body.alerts.length, body.truncatedAlerts]).toEqual([1, 2]);
+  });
+
+  it('enqueues the same request once', async () => {
+    const req = request({ receiver: 'ok', integration: 'webhook', flushTs: 42 });
+    const before = sink.received.length;
+    await Promise.all([notifier.enqueue(req), notifier.enqueue(req)]);
+    await rec.waitFor(rec.outcomes.length + 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sink.received.length - before).toBe(1);
+  });
+
+  it('serves the delivery log, dead letters and the retry action over HTTP', async () => {
+    const app = Fastify();
+    notifier.routes!(app);
+    const log = (await app.inject({ url: '/api/klaxon/v1/deliveries?receiver=flaky&limit=2' })).json();
+    expect(log.deliveries.map((d: { status: string }) => d.status)).toEqual(['delivered', 'retry']);
+    expect(log.deliveries[0]).toMatchObject({ receiver: 'flaky', integration: 'webhook', alerts: 1, error: '' });
+    const all = (await app.inject({ url: '/api/klaxon/v1/deliveries' })).json();
+    expect(new Set(all.deliveries.map((d: { receiver: string }) => d.receiver))).toContain('bad');
+    expect((await app.inject({ url: '/api/klaxon/v1/deliveries?limit=x' })).statusCode).toBe(400);
+
+    const dead = (await app.inject({ url: '/api/klaxon/v1/dead-letters' })).json().deadLetters;
+    expect(dead).toHaveLength(1);
+    const before = hits.get('/bad');
+    const retried = await app.inject({ method: 'POST', url: `/api/klaxon/v1/dead-letters/${dead[0].id}/retry` });
+    expect(retried.statusCode).toBe(202);
+    await rec.waitFor(rec.outcomes.length + 1);
+    expect(hits.get('/bad')).toBe(before! + 1);
+    expect((await app.inject({ method: 'POST', url: '/api/klaxon/v1/dead-letters/nope/retry' })).statusCode).toBe(404);
+
+    const metrics = await deps.metrics.metrics();
+    expect(metrics).toContain('klaxon_notifications_total{receiver="flaky",integration="webhook",status="retry"} 2');
+    expect(metrics).toMatch(/klaxon_notify_queue_jobs\{state="failed"\} 1/);
+    await app.close();
+  });
+});
