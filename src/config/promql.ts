@@ -105,6 +105,24 @@ function endOfInputMessage(expr: string): string {
   }
 }
 
+const regexCache = new Map<string, RE2JS | string>();
+
+/** Prometheus anchors matcher regexes as `^(?s:re)$`; compile errors carry Go's regexp wording. */
+function compileMatcherRegex(value: string, offset: number): RE2JS {
+  let cached = regexCache.get(value);
+  if (cached === undefined) {
+    try {
+      cached = RE2JS.compile(`^(?s:${value})$`);
+    } catch (e) {
+      cached = e instanceof Error ? e.message : String(e);
+    }
+    if (regexCache.size > 10_000) regexCache.clear();
+    regexCache.set(value, cached);
+  }
+  if (typeof cached === 'string') throw new SemanticError(offset, cached);
+  return cached;
+}
+
 class SemanticError extends Error {
   constructor(
     readonly offset: number,
@@ -202,8 +220,9 @@ class TypeChecker {
   }
 
   private checkSelector(n: SyntaxNode): void {
-    const hasName = n.getChild('Identifier') !== null;
-    let nonEmpty = hasName;
+    let nonEmpty = n.getChild('Identifier') !== null;
+    // Whether a regex matches '' is costly in re2js, so it is only asked when the selector needs it.
+    const regexes: Array<{ re: RE2JS; negated: boolean }> = [];
     const matchers = n.getChild('LabelMatchers');
     for (const m of matchers ? this.children(matchers) : []) {
       if (m.name === 'QuotedLabelName') {
@@ -215,20 +234,15 @@ class TypeChecker {
       if (!op || !literal) continue;
       const value = unquote(this.text(literal));
       const opText = this.text(op);
-      let matchesEmpty: boolean;
       if (opText === '=~' || opText === '!~') {
-        let re: RE2JS;
-        try {
-          re = RE2JS.compile(`^(?s:${value})$`);
-        } catch (e) {
-          throw new SemanticError(m.from, e instanceof Error ? e.message : String(e));
-        }
-        matchesEmpty = re.matches('') === (opText === '=~');
-      } else matchesEmpty = (value === '') === (opText === '=');
-      // Prometheus: a selector needs a matcher that does not match the empty string.
-      if (!matchesEmpty) nonEmpty = true;
+        regexes.push({ re: compileMatcherRegex(value, m.from), negated: opText === '!~' });
+      } else if ((value === '') !== (opText === '=')) {
+        nonEmpty = true; // Prometheus: a selector needs a matcher that does not match the empty string.
+      }
     }
-    if (!nonEmpty) throw new SemanticError(n.from, 'vector selector must contain at least one non-empty matcher');
+    if (!nonEmpty && !regexes.some(({ re, negated }) => re.matches('') === negated)) {
+      throw new SemanticError(n.from, 'vector selector must contain at least one non-empty matcher');
+    }
   }
 
   private checkBinary(n: SyntaxNode): ValueType {
