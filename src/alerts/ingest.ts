@@ -1,0 +1,72 @@
+import { fingerprint, type Labels } from '../labels/labels.js';
+import type { Alert, PostableAlert } from './types.js';
+
+/** How label and annotation names are validated (SEMANTICS §0.2). */
+export type NameValidation = 'utf8' | 'legacy';
+
+const LEGACY_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function validName(name: string, mode: NameValidation): boolean {
+  if (mode === 'legacy') return LEGACY_NAME.test(name);
+  return name.length > 0 && !LONE_SURROGATE.test(name);
+}
+
+/** prometheus/common LabelSet.Validate: the first bad name or value, in Go's `%q` form. */
+function validateSet(set: Record<string, string>, mode: NameValidation): string | null {
+  for (const [name, value] of Object.entries(set)) {
+    if (!validName(name, mode)) return `invalid name ${JSON.stringify(name)}`;
+    if (LONE_SURROGATE.test(value)) return `invalid value ${JSON.stringify(value)}`;
+  }
+  return null;
+}
+
+function withoutEmptyValues(labels: Labels): Labels {
+  const out: Labels = {};
+  for (const [name, value] of Object.entries(labels)) if (value !== '') out[name] = value;
+  return out;
+}
+
+export type NormalizeResult = { ok: true; alert: Alert } | { ok: false; error: string };
+
+/**
+ * Defaults and validation of one posted alert, as Alertmanager's API does it (SEMANTICS §5.1):
+ * updatedAt = now, startsAt from endsAt or now, endsAt from resolve_timeout (marked `timeout`),
+ * empty-valued labels removed, then `types.Alert.Validate` with its messages.
+ */
+export function normalizeAlert(
+  posted: PostableAlert,
+  now: number,
+  resolveTimeoutMs: number,
+  names: NameValidation,
+): NormalizeResult {
+  const labels = withoutEmptyValues(posted.labels ?? {});
+  const annotations = posted.annotations ?? {};
+  let startsAt = posted.startsAt ?? 0;
+  let endsAt = posted.endsAt ?? 0;
+  if (!startsAt) startsAt = endsAt || now;
+  let timeout = false;
+  if (!endsAt) {
+    timeout = true;
+    endsAt = now + resolveTimeoutMs;
+  }
+  if (endsAt < startsAt) return { ok: false, error: 'start time must be before end time' };
+  const labelProblem = validateSet(labels, names);
+  if (labelProblem) return { ok: false, error: `invalid label set: ${labelProblem}` };
+  if (Object.keys(labels).length === 0) return { ok: false, error: 'at least one label pair required' };
+  const annotationProblem = validateSet(annotations, names);
+  if (annotationProblem) return { ok: false, error: `invalid annotations: ${annotationProblem}` };
+  return {
+    ok: true,
+    alert: {
+      labels,
+      annotations: { ...annotations },
+      startsAt,
+      endsAt,
+      updatedAt: now,
+      generatorURL: posted.generatorURL ?? '',
+      fingerprint: fingerprint(labels),
+      timeout,
+    },
+  };
+}
