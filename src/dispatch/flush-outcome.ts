@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { DeliveryOutcomeHandler, NotificationRequest } from '../notify/types.js';
+import type { GroupStore } from './groups.js';
+import type { DispatchKeys } from './keys.js';
+import { NFLOG_RETENTION_MS, type NotificationLog } from './nflog.js';
+import './scripts.js';
+
+/** How long a flush waits for its deliveries before its record (and the resolved-alert cleanup) is dropped. */
+const FLUSH_RECORD_TTL_MS = 3600_000;
+
+/**
+ * Flush bookkeeping across the notifier's asynchronous deliveries (SEMANTICS §5.4 outcome): a flush record
+ * counts the pending deliveries; when the last one is delivered and none failed, the resolved alerts of the
+ * snapshot leave the group. Claims stop two instances from sending the same notification (§9 row 8).
+ */
+export class FlushOutcomes {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: DispatchKeys,
+    private readonly groups: GroupStore,
+    private readonly nflog: NotificationLog,
+    private readonly now: () => number,
+  ) {}
+
+  /** Claim a notification for this flush; false when another instance (or an earlier run) owns it. */
+  async claim(request: NotificationRequest, ttlMs: number, token: string): Promise<boolean> {
+    const content = request.alerts.map((a) => `${a.status[0]}${a.fingerprint}`).join(',');
+    const key = this.keys.claim(
+      request.groupKey,
+      request.receiver,
+      request.integration,
+      request.integrationIndex,
+      content,
+    );
+    return (await this.redis.klaxonClaimNotify(key, token, Math.max(1, Math.round(ttlMs)))) === 1;
+  }
+
+  async release(request: NotificationRequest): Promise<void> {
+    const content = request.alerts.map((a) => `${a.status[0]}${a.fingerprint}`).join(',');
+    await this.redis.del(
+      this.keys.claim(request.groupKey, request.receiver, request.integration, request.integrationIndex, content),
+    );
+  }
+
+  static newToken(): string {
+    return randomUUID();
+  }
+
+  /** Open the record of a flush that enqueued `pending` deliveries. */
+  async open(
+    groupKey: string,
+    receiver: string,
+    flushTs: number,
+    groupId: string,
+    pending: number,
+    resolved: [string, number][],
+    repeatIntervalMs: number,
+  ): Promise<void> {
+    const key = this.keys.flushRecord(groupKey, receiver, flushTs);
+    await this.redis
+      .multi()
+      .hset(key, 'pending', pending, 'failed', '0', 'group', groupId, 'resolved', JSON.stringify(resolved))
+      .hset(key, 'repeat', repeatIntervalMs)
+      .pexpire(key, FLUSH_RECORD_TTL_MS)
+      .exec();
+  }
+
+  /** The notifier's outcome callback: write the nflog on delivery, then settle the flush. */
+  readonly handle: DeliveryOutcomeHandler = async (request, outcome) => {
+    const recordKey = this.keys.flushRecord(request.groupKey, request.receiver, request.flushTs);
+    const nflogKey = {
+      groupKey: request.groupKey,
+      receiver: request.receiver,
+      integration: request.integration,
+      index: request.integrationIndex,
+    };
+    if (outcome.delivered) {
+      const repeat = Number(await this.redis.hget(recordKey, 'repeat')) || NFLOG_RETENTION_MS;
+      const previous = request.notificationReason === 'first notification' ? null : await this.nflog.get(nflogKey);
+      const receiverData = outcome.receiverData ?? previous?.receiverData;
+      await this.nflog.write(
+        nflogKey,
+        {
+          timestamp: this.now(),
+          firing: request.firingHashes,
+          resolved: request.resolvedHashes,
+          ...(receiverData ? { receiverData } : {}),
+        },
+        repeat,
+      );
+    } else {
+      // The next tick must be able to try the same content again.
+      await this.release(request);
+    }
+    const [state, groupId, resolvedJson] = await this.redis.klaxonFlushOutcome(
+      recordKey,
+      outcome.delivered ? '1' : '0',
+    );
+    if (Number(state) === 1) await this.groups.removeResolved(groupId, JSON.parse(resolvedJson), this.now());
+  };
+}

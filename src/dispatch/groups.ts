@@ -1,0 +1,144 @@
+import type { Redis } from 'ioredis';
+import type { Labels } from '../labels/labels.js';
+import { type DispatchKeys, shortHash } from './keys.js';
+import './scripts.js';
+
+/** Upstream reaps empty aggregation groups every 30s; a group empty this long is recreated on the next alert. */
+export const REAP_EMPTY_GROUP_MS = 30_000;
+
+/** One aggregation group as stored in Redis (SEMANTICS §5.3). */
+export interface GroupInfo {
+  id: string;
+  groupKey: string;
+  routeId: string;
+  labels: Labels;
+  /** Next flush time (ms); exposed by the API for SEMANTICS §9 row 13. */
+  next: number;
+  /** fingerprint → updatedAt of the alert version the group last saw. */
+  members: Map<string, number>;
+}
+
+export interface GroupMember {
+  fingerprint: string;
+  updatedAt: number;
+  startsAt: number;
+}
+
+export type TickResult =
+  | { kind: 'stale' }
+  | { kind: 'reaped' }
+  | { kind: 'flush'; next: number; members: Map<string, number> };
+
+/** Aggregation-group state in Redis: meta hash + members hash per group, an index set of all groups. */
+export class GroupStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: DispatchKeys,
+  ) {}
+
+  static groupId(routeId: string, groupKey: string): string {
+    return shortHash(routeId, groupKey);
+  }
+
+  /**
+   * Add alerts to a group (created when absent). Returns the flush time a job must be scheduled for,
+   * or null when the group's existing timer stands.
+   */
+  async add(
+    groupId: string,
+    groupKey: string,
+    routeId: string,
+    labels: Labels,
+    groupWaitMs: number,
+    members: GroupMember[],
+    now: number,
+  ): Promise<number | null> {
+    const args: (string | number)[] = [
+      now,
+      groupWaitMs,
+      groupKey,
+      routeId,
+      JSON.stringify(labels),
+      REAP_EMPTY_GROUP_MS,
+    ];
+    for (const m of members) args.push(m.fingerprint, m.updatedAt, m.startsAt);
+    const [next] = await Promise.all([
+      this.redis.klaxonGroupAdd(this.keys.groupMeta(groupId), this.keys.groupMembers(groupId), ...args),
+      this.redis.sadd(this.keys.groupIndex(), groupId),
+    ]);
+    return next >= 0 ? next : null;
+  }
+
+  async meta(groupId: string): Promise<{ routeId: string; groupKey: string; labels: Labels } | null> {
+    const meta = await this.redis.hgetall(this.keys.groupMeta(groupId));
+    if (!meta.groupKey || meta.routeId === undefined) return null;
+    return { routeId: meta.routeId, groupKey: meta.groupKey, labels: JSON.parse(meta.labels ?? '{}') as Labels };
+  }
+
+  async tick(groupId: string, tickTs: number, now: number, groupIntervalMs: number): Promise<TickResult> {
+    const reply = await this.redis.klaxonGroupTick(
+      this.keys.groupMeta(groupId),
+      this.keys.groupMembers(groupId),
+      String(tickTs),
+      now,
+      groupIntervalMs,
+      REAP_EMPTY_GROUP_MS,
+    );
+    const head = Number(reply[0]);
+    if (head === -1) return { kind: 'stale' };
+    if (head === -2) {
+      await this.redis.srem(this.keys.groupIndex(), groupId);
+      return { kind: 'reaped' };
+    }
+    const members = new Map<string, number>();
+    for (let i = 1; i + 1 < reply.length; i += 2) members.set(String(reply[i]), Number(reply[i + 1]));
+    return { kind: 'flush', next: head, members };
+  }
+
+  /** Remove resolved alerts unchanged since the flush snapshot; returns how many alerts remain. */
+  async removeResolved(groupId: string, resolved: [string, number][], now: number): Promise<number> {
+    const args: (string | number)[] = [now];
+    for (const [fp, updatedAt] of resolved) args.push(fp, updatedAt);
+    return this.redis.klaxonGroupRemoveResolved(this.keys.groupMeta(groupId), this.keys.groupMembers(groupId), ...args);
+  }
+
+  /** Drop members whose alert no longer exists in the store. */
+  async forget(groupId: string, fps: string[]): Promise<void> {
+    if (fps.length > 0) await this.redis.hdel(this.keys.groupMembers(groupId), ...fps);
+  }
+
+  async list(): Promise<GroupInfo[]> {
+    const ids = await this.redis.smembers(this.keys.groupIndex());
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) {
+      pipeline.hgetall(this.keys.groupMeta(id));
+      pipeline.hgetall(this.keys.groupMembers(id));
+    }
+    const results = (await pipeline.exec()) ?? [];
+    const out: GroupInfo[] = [];
+    ids.forEach((id, i) => {
+      const meta = results[2 * i]?.[1] as Record<string, string> | undefined;
+      const members = results[2 * i + 1]?.[1] as Record<string, string> | undefined;
+      if (!meta?.groupKey) return;
+      out.push({
+        id,
+        groupKey: meta.groupKey,
+        routeId: meta.routeId ?? '',
+        labels: JSON.parse(meta.labels ?? '{}') as Labels,
+        next: Number(meta.next),
+        members: new Map(Object.entries(members ?? {}).map(([fp, u]) => [fp, Number(u)])),
+      });
+    });
+    return out;
+  }
+
+  /** Delete every group (reload re-routes all alerts into new groups, SEMANTICS §5.9). */
+  async clear(): Promise<void> {
+    const ids = await this.redis.smembers(this.keys.groupIndex());
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.del(this.keys.groupMeta(id), this.keys.groupMembers(id));
+    pipeline.del(this.keys.groupIndex());
+    await pipeline.exec();
+  }
+}

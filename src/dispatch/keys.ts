@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+
+/** Short stable hash for Redis keys and BullMQ job ids (hex, so never contains ':' and is never all digits). */
+export function shortHash(...parts: string[]): string {
+  return `h${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * Redis key layout of the dispatcher. Keys of one aggregation group share a hash tag so the Lua scripts
+ * touching them work on Redis Cluster.
+ */
+export class DispatchKeys {
+  constructor(readonly prefix: string) {}
+
+  groupMeta(groupId: string): string {
+    return `${this.prefix}group:{${groupId}}:meta`;
+  }
+
+  groupMembers(groupId: string): string {
+    return `${this.prefix}group:{${groupId}}:alerts`;
+  }
+
+  /** Set of the ids of all aggregation groups of the current configuration generation. */
+  groupIndex(): string {
+    return `${this.prefix}groups`;
+  }
+
+  nflog(groupKey: string, receiver: string, integration: string, index: number): string {
+    return `${this.prefix}nflog:${shortHash(groupKey, receiver, integration, String(index))}`;
+  }
+
+  claim(groupKey: string, receiver: string, integration: string, index: number, content: string): string {
+    return `${this.prefix}claim:${shortHash(groupKey, receiver, integration, String(index), content)}`;
+  }
+
+  flushRecord(groupKey: string, receiver: string, flushTs: number): string {
+    return `${this.prefix}flush:${shortHash(groupKey, receiver, String(flushTs))}`;
+  }
+}

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import type { Redis, Result } from 'ioredis';
+
+function lua(name: string): string {
+  return readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+}
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    klaxonGroupAdd(meta: string, members: string, ...args: (string | number)[]): Result<number, Context>;
+    klaxonGroupTick(
+      meta: string,
+      members: string,
+      tickTs: string,
+      now: number,
+      intervalMs: number,
+      reapAfterMs: number,
+    ): Result<(number | string)[], Context>;
+    klaxonGroupRemoveResolved(meta: string, members: string, ...args: (string | number)[]): Result<number, Context>;
+    klaxonClaimNotify(claim: string, token: string, ttlMs: number): Result<number, Context>;
+    klaxonFlushOutcome(record: string, delivered: '1' | '0'): Result<[number, string, string], Context>;
+  }
+}
+
+const defined = new WeakSet<Redis>();
+
+/** Register the dispatcher's Lua scripts on a connection (idempotent; ioredis uses EVALSHA with EVAL fallback). */
+export function defineDispatchScripts(redis: Redis): void {
+  if (defined.has(redis)) return;
+  redis.defineCommand('klaxonGroupAdd', { numberOfKeys: 2, lua: lua('group-add') });
+  redis.defineCommand('klaxonGroupTick', { numberOfKeys: 2, lua: lua('group-tick') });
+  redis.defineCommand('klaxonGroupRemoveResolved', { numberOfKeys: 2, lua: lua('group-remove-resolved') });
+  redis.defineCommand('klaxonClaimNotify', { numberOfKeys: 1, lua: lua('claim-notify') });
+  redis.defineCommand('klaxonFlushOutcome', { numberOfKeys: 1, lua: lua('flush-outcome') });
+  defined.add(redis);
+}
