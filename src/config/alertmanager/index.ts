@@ -1,0 +1,2 @@
+export { loadAlertmanagerConfig, type ParseAlertmanagerResult, parseAlertmanagerConfig } from './parse.js';
+export * from './types.js';
