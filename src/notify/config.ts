@@ -104,6 +104,7 @@ export interface EmailSettings {
   headers?: Record<string, string>;
   html?: string;
   text?: string;
+  threading?: { enabled: boolean; threadByDate: 'none' | 'daily' };
   /** ms; 0 = default. */
   timeout?: number;
 }

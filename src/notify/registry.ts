@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
 import type { ReceiverSettings } from './config.js';
+import { createEmailIntegration } from './email/email.js';
+import { createSlackIntegration } from './slack/slack.js';
 import { buildTemplateData, type TemplateRenderer } from './template-data.js';
 import type { DeliveryResult, Integration, IntegrationInfo, NotificationRequest } from './types.js';
 import { createWebhookIntegration } from './webhook/webhook.js';
@@ -71,6 +73,8 @@ export class IntegrationRegistry {
     for (const r of receivers) {
       const list: Integration[] = [];
       for (const [i, c] of (r.webhookConfigs ?? []).entries()) list.push(createWebhookIntegration(c, i, ctx));
+      for (const [i, c] of (r.slackConfigs ?? []).entries()) list.push(createSlackIntegration(c, i, ctx));
+      for (const [i, c] of (r.emailConfigs ?? []).entries()) list.push(createEmailIntegration(c, i, ctx));
       for (const [section, entries] of Object.entries(r.other ?? {})) {
         const type = section.replace(/_configs$/, '');
         const plugin = pluginsByType.get(type);
