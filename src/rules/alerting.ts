@@ -6,6 +6,7 @@ import type {
   PostableAlert,
   QueryOutcome,
   RuleHealth,
+  RuleTemplateData,
   TemplateExpander,
 } from './types.js';
 
@@ -111,6 +112,11 @@ export function alertingRuleStateName(state: AlertingRuleState): AlertState | 'u
   return best;
 }
 
+/** Text without an action expands to itself in Go's text/template; skipping the engine keeps evaluations cheap. */
+function expandText(opts: AlertingEvalOptions, ruleName: string, text: string, data: RuleTemplateData, ts: number) {
+  return text.includes('{{') ? opts.expand(ruleName, text, data, ts) : text;
+}
+
 interface Candidate {
   fp: string;
   alert: ActiveAlert;
@@ -138,7 +144,7 @@ async function buildCandidates(
     const labels: Labels = { ...s.labels };
     delete labels.__name__;
     for (const name of labelNames) {
-      const v = await opts.expand(rule.name, ruleLabels[name]!, data, ts);
+      const v = await expandText(opts, rule.name, ruleLabels[name]!, data, ts);
       // Prometheus' label builder treats an empty value as absent, even over a series label.
       if (v === '') delete labels[name];
       else labels[name] = v;
@@ -146,7 +152,7 @@ async function buildCandidates(
     labels.alertname = rule.name;
     const annotations: Labels = {};
     for (const name of annotationNames)
-      annotations[name] = await opts.expand(rule.name, rule.annotations[name]!, data, ts);
+      annotations[name] = await expandText(opts, rule.name, rule.annotations[name]!, data, ts);
     const fp = fingerprint(labels);
     if (seen.has(fp)) return { error: DUPLICATE_ALERT_LABELSET };
     seen.add(fp);
