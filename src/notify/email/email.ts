@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { createTransport } from 'nodemailer';
 import type { EmailSettings, TlsSettings } from '../config.js';
 import { redactText } from '../redact.js';
@@ -26,7 +27,8 @@ async function tlsOptions(t: TlsSettings | undefined, host: string) {
     ca: await fileOr(t?.ca, t?.caFile),
     cert: await fileOr(t?.cert, t?.certFile),
     key: await fileOr(t?.key, t?.keyFile),
-    servername: t?.serverName || host,
+    // SNI takes host names only (RFC 6066).
+    servername: t?.serverName || (isIP(host) ? undefined : host),
     rejectUnauthorized: !t?.insecureSkipVerify,
   };
 }
