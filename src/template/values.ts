@@ -1,0 +1,194 @@
+/**
+ * How Go values are represented in JavaScript:
+ * string → string, float64 → number, int → bigint, bool → boolean, nil → null, invalid reflect.Value → undefined,
+ * other numeric kinds → GoNum, named string types → GoStr, []interface{} → Array, map[string]interface{} → plain
+ * object. Typed slices, maps and structs carry a GoType under the GO_TYPE symbol.
+ */
+
+export const GO_TYPE: unique symbol = Symbol('goType');
+
+/** A Go function or method signature plus its implementation. */
+export interface GoFunc {
+  /** Parameter type names; 'reflect.Value' receives the raw (possibly undefined) value. */
+  params: string[];
+  /** Element type of a trailing variadic parameter. */
+  variadic?: string;
+  /** Go-declared result type (used by `call` type errors and printing of func values). */
+  result?: string;
+  /** The function returns (value, error): a thrown Error becomes "error calling NAME: msg". */
+  fn: (...args: any[]) => unknown;
+  /** Receives unevaluated arguments (and/or short-circuit). */
+  lazy?: boolean;
+}
+
+export interface GoType {
+  name: string;
+  kind: 'struct' | 'ptr' | 'map' | 'slice' | 'string' | 'func';
+  /** Exported struct fields. */
+  fields?: Record<string, (recv: any) => unknown>;
+  /** Methods; receivers are bound as the first argument. */
+  methods?: Record<string, GoFunc>;
+  /** fmt.Stringer / error: how fmt prints the value. */
+  str?: (recv: any) => string;
+  /** Map element type name (for the missingkey=zero value) or slice element type name. */
+  elem?: string;
+}
+
+export type NumKind = 'int64' | 'int32' | 'uint' | 'uint64' | 'uint8' | 'float32' | 'time.Duration' | '*time.Duration';
+
+/** A numeric value whose Go type is neither int (bigint) nor float64 (number). */
+export class GoNum {
+  constructor(
+    readonly type: NumKind,
+    readonly v: bigint | number,
+  ) {}
+}
+
+/** A value of a named string type such as html/template.HTML. */
+export class GoStr {
+  constructor(
+    readonly type: GoType,
+    readonly v: string,
+  ) {}
+}
+
+/** A nil pointer of a known type. */
+export class GoNilPtr {
+  constructor(readonly type: GoType) {}
+}
+
+/** A function value usable with `call`. */
+export class GoFuncValue {
+  constructor(
+    readonly typeName: string,
+    readonly f: GoFunc,
+  ) {}
+}
+
+export const HTML_TYPE: GoType = { name: 'template.HTML', kind: 'string' };
+export const URL_TYPE: GoType = { name: 'template.URL', kind: 'string' };
+
+export function tag<T extends object>(v: T, type: GoType): T {
+  (v as any)[GO_TYPE] = type;
+  return v;
+}
+
+export function goTypeOf(v: unknown): GoType | undefined {
+  return v !== null && typeof v === 'object' ? ((v as any)[GO_TYPE] as GoType | undefined) : undefined;
+}
+
+export const isPlainMap = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Map) && goTypeOf(v) === undefined
+    ? Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null
+    : false;
+
+/** Go's type name of a value, as printed in error messages and %T. */
+export function typeName(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return 'string';
+    case 'number':
+      return 'float64';
+    case 'bigint':
+      return 'int';
+    case 'boolean':
+      return 'bool';
+    case 'undefined':
+      return '<nil>';
+    case 'function':
+      return 'func';
+  }
+  if (v === null) return '<nil>';
+  if (v instanceof GoNum) return v.type;
+  if (v instanceof GoStr || v instanceof GoNilPtr) return v.type.name;
+  if (v instanceof GoFuncValue) return v.typeName;
+  const t = goTypeOf(v);
+  if (t) return t.name;
+  if (Array.isArray(v)) return '[]interface {}';
+  if (v instanceof Map) return 'map[int]interface {}';
+  if (v instanceof Uint8Array) return '[]uint8';
+  return 'map[string]interface {}';
+}
+
+export type Kind =
+  | 'invalid'
+  | 'bool'
+  | 'int'
+  | 'uint'
+  | 'float'
+  | 'string'
+  | 'slice'
+  | 'map'
+  | 'struct'
+  | 'ptr'
+  | 'func'
+  | 'nil';
+
+export function kindOf(v: unknown): Kind {
+  switch (typeof v) {
+    case 'string':
+      return 'string';
+    case 'number':
+      return 'float';
+    case 'bigint':
+      return 'int';
+    case 'boolean':
+      return 'bool';
+    case 'undefined':
+      return 'invalid';
+  }
+  if (v === null) return 'nil';
+  if (v instanceof GoNum) {
+    if (v.type === 'float32') return 'float';
+    if (v.type === 'uint' || v.type === 'uint64' || v.type === 'uint8') return 'uint';
+    if (v.type === '*time.Duration') return 'ptr';
+    return 'int';
+  }
+  if (v instanceof GoStr) return 'string';
+  if (v instanceof GoNilPtr) return 'ptr';
+  if (v instanceof GoFuncValue) return 'func';
+  if (Array.isArray(v) || v instanceof Uint8Array) return 'slice';
+  if (v instanceof Map) return 'map';
+  const t = goTypeOf(v);
+  if (t) return t.kind === 'string' ? 'string' : t.kind;
+  return 'map';
+}
+
+/** The string inside a string-kinded value. */
+export const strOf = (v: unknown): string => (typeof v === 'string' ? v : (v as GoStr).v);
+
+/** Numeric value as bigint (int and uint kinds). */
+export const intOf = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt((v as GoNum).v));
+export const floatOf = (v: unknown): number => (typeof v === 'number' ? v : Number((v as GoNum).v));
+
+/** Go's isTrue; `ok` false means the value has no truth value (never for our kinds). */
+export function isTrue(v: unknown): boolean {
+  switch (typeof v) {
+    case 'string':
+      return v.length > 0;
+    case 'number':
+      return v !== 0;
+    case 'bigint':
+      return v !== 0n;
+    case 'boolean':
+      return v;
+    case 'undefined':
+      return false;
+  }
+  if (v === null) return false;
+  if (v instanceof GoNum) return v.v !== 0 && v.v !== 0n;
+  if (v instanceof GoStr) return v.v.length > 0;
+  if (v instanceof GoNilPtr) return false;
+  if (Array.isArray(v) || v instanceof Uint8Array) return v.length > 0;
+  if (v instanceof Map) return v.size > 0;
+  const t = goTypeOf(v);
+  if (t === undefined) return Object.keys(v as object).length > 0;
+  if (t.kind === 'map') return Object.keys(v as object).length > 0;
+  return true;
+}
+
+/** Length in bytes of a Go string. */
+export function byteLen(s: string): number {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII fast path
+  return /^[\x00-\x7f]*$/.test(s) ? s.length : Buffer.byteLength(s);
+}
