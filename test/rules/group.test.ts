@@ -62,7 +62,10 @@ describe('evaluateGroup', () => {
       g,
       emptyGroupState(),
       T0,
-      deps(async (e, t) => (calls.push([e, t]), up)),
+      deps(async (e, t) => {
+        calls.push([e, t]);
+        return up;
+      }),
     );
     expect(calls).toEqual([
       ['up == 1', T0 - 300],
