@@ -185,6 +185,7 @@ export class YamlDecoder {
       return undefined;
     }
     const entries: MapEntry[] = [];
+    const merged: MapEntry[] = [];
     for (const pair of n.items) {
       if (!isPair(pair)) continue;
       const keyNode = this.resolve(pair.key);
@@ -193,14 +194,33 @@ export class YamlDecoder {
         continue;
       }
       const key = scalarSource(keyNode);
-      if (key === '<<') continue;
+      if (key === '<<' && keyNode.type === 'PLAIN') {
+        merged.push(...this.mergeSources(pair.value, typeName, known));
+        continue;
+      }
       if (known && !known.has(key)) {
         this.error(keyNode, `field ${key} not found in type ${typeName}`);
         continue;
       }
       entries.push({ key, keyNode, valueNode: this.resolve(pair.value) });
     }
+    // Merge keys (`<<: *a` or `<<: [*a, *b]`): explicit keys win, then earlier sources over later ones.
+    for (const e of merged) if (!entries.some((x) => x.key === e.key)) entries.push(e);
     return entries;
+  }
+
+  private mergeSources(value: unknown, typeName: string, known: ReadonlySet<string> | undefined): MapEntry[] {
+    const n = this.resolve(value);
+    const sources = isSeq(n) ? n.items.map((item) => this.resolve(item)) : [n];
+    const out: MapEntry[] = [];
+    for (const source of sources) {
+      if (!isMap(source)) {
+        this.error(source ?? value, 'map merge requires map or sequence of maps as the value');
+        continue;
+      }
+      for (const e of this.mapping(source, typeName, known) ?? []) if (!out.some((x) => x.key === e.key)) out.push(e);
+    }
+    return out;
   }
 
   /** A sequence's items; null decodes as empty. */

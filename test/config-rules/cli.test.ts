@@ -28,7 +28,8 @@ function klaxon(...args: string[]): Promise<{ code: number | null; stdout: strin
   });
 }
 
-describe.concurrent('klaxon check rules', () => {
+// Each spawn starts tsx (seconds on a loaded machine), hence few spawns and a generous timeout.
+describe('klaxon check rules', { timeout: 120_000 }, () => {
   it('prints SUCCESS with the rule count and exits 0 for valid files', async () => {
     const r = await klaxon(
       'check',
@@ -69,7 +70,6 @@ describe.concurrent('klaxon check rules', () => {
     const file = '../kube-prometheus-plain/kubernetesControlPlane-prometheusRule.yaml';
     expect((await klaxon('check', 'rules', file)).code).toBe(0);
     expect((await klaxon('check', 'rules', '--lint-fatal', file)).code).toBe(3);
-    expect((await klaxon('check', 'rules', '--lint=none', file)).stdout).toContain('SUCCESS: 134 rules found');
   });
 
   it('honours --validation-scheme', async () => {
@@ -82,12 +82,17 @@ describe.concurrent('klaxon check rules', () => {
   });
 
   it('errors beat lint, and a missing file is an error', async () => {
-    expect(
-      (await klaxon('check', 'rules', '--lint-fatal', 'lint-duplicate-rules.yml', 'rule-empty-expr.yml')).code,
-    ).toBe(1);
-    const missing = await klaxon('check', 'rules', path.join(tmp, 'nope.yml'));
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('FAILED:');
+    const missing = path.join(tmp, 'nope.yml');
+    const r = await klaxon(
+      'check',
+      'rules',
+      '--lint-fatal',
+      'lint-duplicate-rules.yml',
+      'rule-empty-expr.yml',
+      missing,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`  FAILED:\n${missing}:0:0: ENOENT`);
   });
 
   it('checks PrometheusRule manifests', async () => {
@@ -112,6 +117,5 @@ describe.concurrent('klaxon check rules', () => {
   it('exits 2 on usage errors', async () => {
     expect((await klaxon('check', 'rules')).code).toBe(2);
     expect((await klaxon('check', 'rules', '--validation-scheme', 'bogus', 'x.yml')).code).toBe(2);
-    expect((await klaxon('check', 'rules', '--no-such-flag', 'x.yml')).code).toBe(2);
   });
 });
