@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compareLabelSets, labelSetBefore, sortAlerts } from '../../src/dispatch/sort.js';
+import type { Labels } from '../../src/labels/labels.js';
 
 describe('alert order (SEMANTICS §5.4)', () => {
   it('puts alerts with job first, then by job, then instance, then label set', () => {
-    const alerts = [
+    const alerts: { labels: Labels }[] = [
       { labels: { alertname: 'A', instance: 'i2' } },
       { labels: { alertname: 'A' } },
       { labels: { alertname: 'A', job: 'b' } },

@@ -1,0 +1,131 @@
+/**
+ * Alertmanager API v2 `GET`/`POST /api/v2/alerts` and the old `POST /api/v1/alerts` (SEMANTICS §5.1, §7.1),
+ * with Alertmanager 0.25's status codes and bodies: 200 empty; go-swagger `{code, message}` for bodies that
+ * do not fit the schema; 400 with the joined validation errors as a JSON string while valid alerts are kept.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { PostableAlert } from '../../alerts/types.js';
+import { type AlertsBackend, alertStatus, gettableAlert, parseAlertQuery, passesFilter } from './alert-view.js';
+import { registerAlertGroupsRoute } from './groups.js';
+import { parseApiTime, sendJsonString, sendSwaggerError } from './wire.js';
+
+type Decoded = { ok: true; alerts: PostableAlert[] } | { ok: false; status: 400 | 422; code: number; message: string };
+
+function goTypeName(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'object';
+  return typeof v;
+}
+
+function stringMap(v: unknown): v is Record<string, string> {
+  return (
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')
+  );
+}
+
+/** Decode and schema-check a postableAlerts body the way go-swagger does. */
+export function decodePostableAlerts(raw: string): Decoded {
+  const parseFailure = (why: string): Decoded => ({
+    ok: false,
+    status: 400,
+    code: 400,
+    message: `parsing alerts body from "" failed, because ${why}`,
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    return parseFailure(
+      raw.trim() === ''
+        ? 'EOF'
+        : /end of (JSON )?input|Unterminated/i.test(String(err))
+          ? 'unexpected EOF'
+          : (err as Error).message,
+    );
+  }
+  if (!Array.isArray(json)) {
+    return parseFailure(`json: cannot unmarshal ${goTypeName(json)} into Go value of type models.PostableAlerts`);
+  }
+  const alerts: PostableAlert[] = [];
+  for (const [i, item] of json.entries()) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      return parseFailure(`json: cannot unmarshal ${goTypeName(item)} into Go value of type models.PostableAlert`);
+    }
+    const a = item as Record<string, unknown>;
+    if (a.labels === undefined || a.labels === null) {
+      return { ok: false, status: 422, code: 602, message: `${i}.labels in body is required` };
+    }
+    if (!stringMap(a.labels)) return parseFailure('json: cannot unmarshal labels into Go struct field');
+    if (a.annotations !== undefined && a.annotations !== null && !stringMap(a.annotations)) {
+      return parseFailure('json: cannot unmarshal annotations into Go struct field');
+    }
+    const alert: PostableAlert = { labels: a.labels };
+    if (stringMap(a.annotations)) alert.annotations = a.annotations;
+    for (const field of ['startsAt', 'endsAt'] as const) {
+      const v = a[field];
+      if (v === undefined || v === null) continue;
+      const ms = typeof v === 'string' ? parseApiTime(v) : undefined;
+      if (ms === undefined) {
+        return {
+          ok: false,
+          status: 422,
+          code: 601,
+          message: `${i}.${field} in body must be of type date-time: ${JSON.stringify(String(v))}`,
+        };
+      }
+      alert[field] = ms;
+    }
+    if (typeof a.generatorURL === 'string') alert.generatorURL = a.generatorURL;
+    alerts.push(alert);
+  }
+  return { ok: true, alerts };
+}
+
+export function registerAlertsRoutes(app: FastifyInstance, backend: AlertsBackend): void {
+  app.register(async (scoped) => {
+    // The body is decoded by hand so malformed input gets Alertmanager's error shapes, not Fastify's.
+    scoped.removeContentTypeParser('application/json');
+    scoped.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+    scoped.post('/api/v2/alerts', async (req, reply) => {
+      const decoded = decodePostableAlerts(typeof req.body === 'string' ? req.body : '');
+      if (!decoded.ok) return sendSwaggerError(reply, decoded.status as 400 | 422, decoded.code, decoded.message);
+      const result = await backend.ingest(decoded.alerts);
+      if (result.errors.length > 0) return sendJsonString(reply, 400, result.errors.join('; '));
+      return reply.code(200).send();
+    });
+
+    scoped.post('/api/v1/alerts', async (req, reply) => {
+      const decoded = decodePostableAlerts(typeof req.body === 'string' ? req.body : '');
+      if (!decoded.ok) {
+        return reply.code(400).send({ status: 'error', errorType: 'bad_data', error: decoded.message });
+      }
+      const result = await backend.ingest(decoded.alerts);
+      if (result.errors.length > 0) {
+        return reply.code(400).send({ status: 'error', errorType: 'bad_data', error: result.errors.join('; ') });
+      }
+      return reply.code(200).send({ status: 'success' });
+    });
+  });
+
+  app.get('/api/v2/alerts', async (req, reply) => {
+    const query = parseAlertQuery(req.query as Record<string, unknown>, reply);
+    if (!query) return reply;
+    const now = backend.now();
+    const alerts = await backend.unresolvedAlerts(now);
+    const inhibitor = backend.inhibitor(alerts, now);
+    const out: Record<string, unknown>[] = [];
+    for (const alert of alerts) {
+      const status = alertStatus(backend, alert, inhibitor, now);
+      if (!passesFilter(alert, status, query, now)) continue;
+      const receivers = backend.place(alert.labels).map((p) => p.route.receiver);
+      if (query.receiver && !receivers.some((r) => query.receiver!.test(r))) continue;
+      out.push(gettableAlert(alert, status, receivers));
+    }
+    out.sort((a, b) => (String(a.fingerprint) < String(b.fingerprint) ? -1 : 1));
+    return reply.code(200).send(out);
+  });
+
+  registerAlertGroupsRoute(app, backend);
+}

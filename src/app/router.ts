@@ -1,0 +1,111 @@
+import type { FastifyInstance } from 'fastify';
+import { type NameValidation, normalizeAlert } from '../alerts/ingest.js';
+import { AlertStore } from '../alerts/store.js';
+import type { Alert, IngestResult, PostableAlert } from '../alerts/types.js';
+import type { AlertsBackend } from '../api/alertmanager-v2/alert-view.js';
+import { registerAlertsRoutes } from '../api/alertmanager-v2/alerts.js';
+import type { AlertmanagerConfig } from '../config/alertmanager/types.js';
+import { Dispatcher, type Silencer } from '../dispatch/index.js';
+import { InhibitIndex } from '../inhibit/inhibitor.js';
+import type { DeliveryOutcomeHandler, Notifier } from '../notify/types.js';
+import type { Component, Deps } from './component.js';
+
+export interface RouterOptions {
+  config: AlertmanagerConfig;
+  notifier: Notifier;
+  silencer?: Silencer;
+  externalURL: string;
+  /** Label-name validation on ingest (SEMANTICS §0.2); default `utf8`. */
+  labelNames?: NameValidation;
+  /** Concurrent group flushes per instance. */
+  flushConcurrency?: number;
+}
+
+export type Router = Component & {
+  ingest(alerts: PostableAlert[]): Promise<IngestResult>;
+  onOutcome: DeliveryOutcomeHandler;
+  reload(config: AlertmanagerConfig): Promise<void>;
+};
+
+const GC_INTERVAL_MS = 5 * 60_000;
+
+/**
+ * The notification router (ARCHITECTURE data flow): ingest into the Redis alert store, aggregation groups and
+ * flushes (dispatch), and the Alertmanager v2 alerts and alert-groups endpoints.
+ */
+export function createRouter(deps: Deps, opts: RouterOptions): Router {
+  let config = opts.config;
+  const names = opts.labelNames ?? 'utf8';
+  const store = new AlertStore(deps.redis, deps.keyPrefix);
+  const dispatcher = new Dispatcher(deps, {
+    config,
+    notifier: opts.notifier,
+    silencer: opts.silencer,
+    externalURL: opts.externalURL,
+    alerts: store,
+    ...(opts.flushConcurrency ? { concurrency: opts.flushConcurrency } : {}),
+  });
+  let gcTimer: NodeJS.Timeout | undefined;
+  let started = false;
+
+  async function ingest(posted: PostableAlert[]): Promise<IngestResult> {
+    const now = deps.now();
+    const errors: string[] = [];
+    const valid: Alert[] = [];
+    for (const p of posted) {
+      const r = normalizeAlert(p, now, config.global.resolveTimeoutMs, names);
+      if (r.ok) valid.push(r.alert);
+      else errors.push(r.error);
+    }
+    const stored = await store.put(valid, now);
+    await dispatcher.insert(stored, now);
+    return { accepted: valid.length, errors };
+  }
+
+  const backend: AlertsBackend = {
+    now: deps.now,
+    config: () => config,
+    silencer: opts.silencer,
+    ingest,
+    unresolvedAlerts: (now) => store.listUnresolved(now),
+    alertsByFingerprint: (fps) => store.get(fps),
+    place: (labels) => dispatcher.place(labels),
+    groups: () => dispatcher.groups.list(),
+    routeById: (id) => dispatcher.routeById(id),
+    inhibitor(sources, now) {
+      if (config.inhibitRules.length === 0) return () => [];
+      const index = new InhibitIndex(
+        config.inhibitRules,
+        sources.map((a) => ({ labels: a.labels, fingerprint: a.fingerprint, resolved: a.endsAt <= now })),
+      );
+      return (alert) => index.inhibitedBy(alert);
+    },
+  };
+
+  return {
+    name: 'router',
+    routes(app: FastifyInstance) {
+      registerAlertsRoutes(app, backend);
+    },
+    async start() {
+      await dispatcher.start();
+      gcTimer = setInterval(() => {
+        store.collectGarbage(deps.now()).catch((err: unknown) => deps.logger.warn({ err }, 'alert GC failed'));
+      }, GC_INTERVAL_MS);
+      gcTimer.unref();
+      started = true;
+    },
+    async stop() {
+      started = false;
+      if (gcTimer) clearInterval(gcTimer);
+      await dispatcher.stop();
+    },
+    notReadyReason: () => (started ? null : 'router not started'),
+    ingest,
+    onOutcome: (request, outcome) => dispatcher.outcomes.handle(request, outcome),
+    async reload(next) {
+      config = next;
+      await dispatcher.reload(next);
+    },
+  };
+}

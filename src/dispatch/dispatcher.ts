@@ -1,0 +1,284 @@
+import { type Job, Queue, Worker } from 'bullmq';
+import type { AlertStore } from '../alerts/store.js';
+import type { Alert } from '../alerts/types.js';
+import type { Deps } from '../app/component.js';
+import type { AlertmanagerConfig, RouteConfig } from '../config/alertmanager/types.js';
+import type { Labels } from '../labels/labels.js';
+import type { Notifier } from '../notify/types.js';
+import { FlushOutcomes } from './flush-outcome.js';
+import { type GroupMember, GroupStore } from './groups.js';
+import { DispatchKeys } from './keys.js';
+import { NotificationLog } from './nflog.js';
+import { type FlushContext, runStages, type Silencer, type Stage, snapshotAlerts } from './pipeline.js';
+import { groupKey, groupLabels, matchRoutes } from './route.js';
+import { RouteIndex } from './routes-index.js';
+import { defineDispatchScripts } from './scripts.js';
+import { inhibitStage } from './stages/inhibit.js';
+import { planNotifications } from './stages/notify-plan.js';
+import { silencesStage } from './stages/silences.js';
+import { activeIntervalsStage, muteIntervalsStage } from './stages/time-intervals.js';
+
+const FLUSH_QUEUE = 'group-flush';
+const STAGES: Stage[] = [inhibitStage, activeIntervalsStage, muteIntervalsStage, silencesStage];
+
+export interface DispatcherOptions {
+  config: AlertmanagerConfig;
+  notifier: Notifier;
+  silencer?: Silencer | undefined;
+  externalURL: string;
+  alerts: AlertStore;
+  /** Concurrent flushes per instance. */
+  concurrency?: number;
+}
+
+interface FlushJob {
+  groupId: string;
+  ts: number;
+}
+
+/** One routed placement of an alert: which group of which route node it belongs to. */
+export interface Placement {
+  route: RouteConfig;
+  routeId: string;
+  groupId: string;
+  groupKey: string;
+  groupLabels: Labels;
+}
+
+/**
+ * Aggregation groups and their flushes (SEMANTICS §5.2–5.8). Group state lives in Redis; each timer tick is a
+ * delayed BullMQ job whose id (group hash + tick time) deduplicates scheduling across instances, so any
+ * instance may run it and groups resume after a restart.
+ */
+export class Dispatcher {
+  private config: AlertmanagerConfig;
+  private routes: RouteIndex;
+  readonly groups: GroupStore;
+  readonly nflog: NotificationLog;
+  readonly outcomes: FlushOutcomes;
+  private queue: Queue<FlushJob> | undefined;
+  private worker: Worker<FlushJob> | undefined;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly opts: DispatcherOptions,
+  ) {
+    defineDispatchScripts(deps.redis);
+    const keys = new DispatchKeys(deps.keyPrefix);
+    this.config = opts.config;
+    this.routes = new RouteIndex(opts.config.route);
+    this.groups = new GroupStore(deps.redis, keys);
+    this.nflog = new NotificationLog(deps.redis, keys);
+    this.outcomes = new FlushOutcomes(deps.redis, keys, this.groups, this.nflog, deps.now);
+  }
+
+  get currentConfig(): AlertmanagerConfig {
+    return this.config;
+  }
+
+  routeById(id: string): RouteConfig | undefined {
+    return this.routes.route(id);
+  }
+
+  /** Where an alert with these labels is grouped (one placement per matching route node). */
+  place(labels: Labels): Placement[] {
+    return matchRoutes(this.config.route, labels).map((match) => {
+      const gl = groupLabels(match.route, labels);
+      const gk = groupKey(match.routeKey, gl);
+      const routeId = this.routes.id(match.route);
+      return { route: match.route, routeId, groupId: GroupStore.groupId(routeId, gk), groupKey: gk, groupLabels: gl };
+    });
+  }
+
+  async start(): Promise<void> {
+    const connection = this.deps.bullConnection;
+    this.queue = new Queue<FlushJob>(FLUSH_QUEUE, { connection, prefix: this.deps.queuePrefix });
+    this.worker = new Worker<FlushJob>(FLUSH_QUEUE, (job) => this.runFlushJob(job), {
+      connection,
+      prefix: this.deps.queuePrefix,
+      concurrency: this.opts.concurrency ?? 64,
+    });
+    this.worker.on('error', (err) => this.deps.logger.error({ err }, 'group-flush worker error'));
+    this.worker.on('failed', (job, err) =>
+      this.deps.logger.error({ err, groupId: job?.data.groupId }, 'group flush failed'),
+    );
+    await this.resumeTimers();
+  }
+
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    if (worker) {
+      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000).unref());
+      if ((await Promise.race([worker.close(), timeout])) === 'timeout') await worker.close(true);
+    }
+    await this.queue?.close();
+    this.worker = undefined;
+    this.queue = undefined;
+  }
+
+  /** Put freshly stored alerts into their groups and arm the timers of new groups. */
+  async insert(alerts: Alert[], now: number): Promise<void> {
+    const batches = new Map<string, { placement: Placement; members: GroupMember[] }>();
+    for (const alert of alerts) {
+      for (const placement of this.place(alert.labels)) {
+        let batch = batches.get(placement.groupId);
+        if (!batch) {
+          batch = { placement, members: [] };
+          batches.set(placement.groupId, batch);
+        }
+        batch.members.push({ fingerprint: alert.fingerprint, updatedAt: alert.updatedAt, startsAt: alert.startsAt });
+      }
+    }
+    const scheduled = await Promise.all(
+      [...batches.values()].map(async ({ placement, members }) => {
+        const next = await this.groups.add(
+          placement.groupId,
+          placement.groupKey,
+          placement.routeId,
+          placement.groupLabels,
+          placement.route.groupWaitMs,
+          members,
+          now,
+        );
+        return next === null ? null : { groupId: placement.groupId, ts: next };
+      }),
+    );
+    await this.schedule(
+      scheduled.filter((s): s is FlushJob => s !== null),
+      now,
+    );
+  }
+
+  private async schedule(ticks: FlushJob[], now: number): Promise<void> {
+    if (ticks.length === 0) return;
+    if (!this.queue) throw new Error('dispatcher not started');
+    await this.queue.addBulk(
+      ticks.map((t) => ({
+        name: 'flush',
+        data: t,
+        opts: {
+          jobId: `${t.groupId}-${t.ts}`,
+          delay: Math.max(0, t.ts - now),
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      })),
+    );
+  }
+
+  /** After a restart, make sure every stored group has its next tick queued (job ids make this idempotent). */
+  private async resumeTimers(): Promise<void> {
+    const groups = await this.groups.list();
+    await this.schedule(
+      groups.filter((g) => Number.isFinite(g.next)).map((g) => ({ groupId: g.id, ts: g.next })),
+      this.deps.now(),
+    );
+  }
+
+  /** Reload (SEMANTICS §5.9): new route tree, every stored alert re-routed into new groups, timers reset. */
+  async reload(config: AlertmanagerConfig): Promise<void> {
+    this.config = config;
+    this.routes = new RouteIndex(config.route);
+    await this.groups.clear();
+    await this.insert(await this.opts.alerts.listAll(), this.deps.now());
+  }
+
+  private async runFlushJob(job: Job<FlushJob>): Promise<void> {
+    const { groupId, ts } = job.data;
+    const meta = await this.groups.meta(groupId);
+    const route = meta ? this.routes.route(meta.routeId) : undefined;
+    if (!meta || !route) return;
+    const now = this.deps.now();
+    const tick = await this.groups.tick(groupId, ts, now, route.groupIntervalMs);
+    if (tick.kind !== 'flush') return;
+    await this.schedule([{ groupId, ts: tick.next }], now);
+    if (tick.members.size > 0)
+      await this.flush({ groupId, groupKey: meta.groupKey, groupLabels: meta.labels, route }, tick.members, now);
+  }
+
+  /** One flush of a group (SEMANTICS §5.4, §5.5). */
+  async flush(
+    group: { groupId: string; groupKey: string; groupLabels: Labels; route: RouteConfig },
+    members: Map<string, number>,
+    now: number,
+  ): Promise<void> {
+    const { groupId, route } = group;
+    const stored = await this.opts.alerts.get([...members.keys()]);
+    await this.groups.forget(
+      groupId,
+      [...members.keys()].filter((fp) => !stored.has(fp)),
+    );
+    if (stored.size === 0) return;
+    const snapshot = snapshotAlerts([...stored.values()], now);
+    const ctx: FlushContext = {
+      now,
+      groupId,
+      groupKey: group.groupKey,
+      groupLabels: group.groupLabels,
+      route,
+      config: this.config,
+      silencer: this.opts.silencer,
+      storedAlerts: () => this.opts.alerts.listUnresolved(now),
+    };
+    const resolved: [string, number][] = snapshot
+      .filter((a) => a.status === 'resolved')
+      .map((a) => [a.fingerprint, a.updatedAt]);
+    const remaining = await runStages(ctx, STAGES, snapshot);
+    const sent = remaining.length === 0 ? 0 : await this.notify(ctx, remaining, resolved);
+    if (sent === 0) await this.groups.removeResolved(groupId, resolved, now);
+  }
+
+  /** Stage 5: dedup per integration, log writes for the no-send cases, claims and enqueues. Returns #enqueued. */
+  private async notify(
+    ctx: FlushContext,
+    alerts: ReturnType<typeof snapshotAlerts>,
+    resolved: [string, number][],
+  ): Promise<number> {
+    const receiver = ctx.route.receiver;
+    const integrations = this.opts.notifier.integrationsFor(receiver);
+    const key = (type: string, index: number) => ({ groupKey: ctx.groupKey, receiver, integration: type, index });
+    const entries = await Promise.all(integrations.map((i) => this.nflog.get(key(i.type, i.index))));
+    const plan = planNotifications(
+      {
+        now: ctx.now,
+        groupKey: ctx.groupKey,
+        receiver,
+        groupLabels: ctx.groupLabels,
+        routeLabels: ctx.route.labels,
+        repeatIntervalMs: ctx.route.repeatIntervalMs,
+        externalURL: this.opts.externalURL,
+        alerts,
+      },
+      integrations,
+      entries,
+    );
+    await Promise.all(
+      plan.writes.map((w) =>
+        this.nflog.write(key(w.integration.type, w.integration.index), w.entry, ctx.route.repeatIntervalMs),
+      ),
+    );
+    const token = FlushOutcomes.newToken();
+    const claimTtl = Math.max(1000, ctx.route.groupIntervalMs / 2);
+    const owned = [];
+    for (const request of plan.send) if (await this.outcomes.claim(request, claimTtl, token)) owned.push(request);
+    if (owned.length === 0) return 0;
+    await this.outcomes.open(
+      ctx.groupKey,
+      receiver,
+      ctx.now,
+      ctx.groupId,
+      owned.length,
+      resolved,
+      ctx.route.repeatIntervalMs,
+    );
+    for (const request of owned) {
+      try {
+        await this.opts.notifier.enqueue(request);
+      } catch (err) {
+        this.deps.logger.error({ err, groupKey: ctx.groupKey, receiver }, 'enqueueing a notification failed');
+        await this.outcomes.handle(request, { delivered: false, reason: String(err) });
+      }
+    }
+    return owned.length;
+  }
+}

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Deps } from '../../src/app/component.js';
+import { createRouter, type Router } from '../../src/app/router.js';
+import { parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
+import type { IntegrationInfo, NotificationRequest, Notifier } from '../../src/notify/types.js';
+
+const PREFIX = `klaxon-test-dispatch-flow-${randomBytes(4).toString('hex')}:`;
+const QUEUE_PREFIX = `{${PREFIX}q}`;
+const CONFIG = `
+route:
+  receiver: default
+  group_by: [alertname]
+  group_wait: 300ms
+  group_interval: 600ms
+  repeat_interval: 1h
+  routes:
+    - matchers: ['team="quiet"']
+      receiver: quiet
+receivers:
+  - name: default
+    webhook_configs:
+      - url: http://127.0.0.1:9/default
+  - name: quiet
+    webhook_configs:
+      - url: http://127.0.0.1:9/quiet
+        send_resolved: false
+inhibit_rules:
+  - source_matchers: ['severity="critical"']
+    target_matchers: ['severity="warning"']
+    equal: [alertname]
+`;
+
+/** A notifier standing in for the real one: records requests and reports them delivered. */
+class RecordingNotifier implements Notifier {
+  readonly sent: { at: number; request: NotificationRequest }[] = [];
+  onOutcome: Router['onOutcome'] | undefined;
+  integrationsFor(receiver: string): IntegrationInfo[] {
+    return [{ type: 'webhook', index: 0, sendResolved: receiver !== 'quiet' }];
+  }
+  async enqueue(request: NotificationRequest): Promise<void> {
+    this.sent.push({ at: Date.now(), request });
+    setTimeout(() => void this.onOutcome?.(request, { delivered: true }), 5);
+  }
+}
+
+let redis: Redis;
+let bull: Redis;
+let router: Router;
+let app: FastifyInstance;
+const notifier = new RecordingNotifier();
+
+beforeAll(async () => {
+  redis = new Redis({ host: '127.0.0.1', port: 6379 });
+  bull = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
+  const deps: Deps = {
+    redis,
+    bullConnection: bull,
+    keyPrefix: PREFIX,
+    queuePrefix: QUEUE_PREFIX,
+    logger: pino({ level: 'silent' }),
+    metrics: new Registry(),
+    now: Date.now,
+  };
+  const { config, problems } = parseAlertmanagerConfig('am.yml', CONFIG);
+  if (!config) throw new Error(JSON.stringify(problems));
+  router = createRouter(deps, { config, notifier, externalURL: 'http://klaxon', labelNames: 'legacy' });
+  notifier.onOutcome = router.onOutcome;
+  app = Fastify();
+  router.routes?.(app);
+  await app.ready();
+  await router.start();
+});
+
+afterAll(async () => {
+  await router.stop();
+  await app.close();
+  await new Queue('group-flush', { connection: bull, prefix: QUEUE_PREFIX }).obliterate({ force: true });
+  const keys = await redis.keys(`${PREFIX}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await Promise.all([redis.quit(), bull.quit()]);
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('router: ingest → groups → flush → notifier → nflog', () => {
+  it('answers POST /api/v2/alerts like Alertmanager', async () => {
+    const bad = await app.inject({ method: 'POST', url: '/api/v2/alerts', payload: '{"labels": ' });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(bad.body)).toMatchObject({ code: 400 });
+    const missing = await app.inject({ method: 'POST', url: '/api/v2/alerts', payload: [{ annotations: {} }] });
+    expect([missing.statusCode, JSON.parse(missing.body)]).toEqual([
+      422,
+      { code: 602, message: '0.labels in body is required' },
+    ]);
+    const mixed = await app.inject({
+      method: 'POST',
+      url: '/api/v2/alerts',
+      payload: [{ labels: { alertname: 'Kept' } }, { labels: {} }, { labels: { '1bad': 'x' } }],
+    });
+    expect([mixed.statusCode, JSON.parse(mixed.body)]).toEqual([
+      400,
+      'at least one label pair required; invalid label set: invalid name "1bad"',
+    ]);
+    const list = await app.inject({ method: 'GET', url: '/api/v2/alerts?filter=alertname%3D%22Kept%22' });
+    expect(JSON.parse(list.body)).toMatchObject([{ labels: { alertname: 'Kept' }, status: { state: 'active' } }]);
+  });
+
+  it('flushes after group_wait, then per group_interval, only on change; resolved goes out once', async () => {
+    const t0 = Date.now();
+    const post = (alerts: unknown[]) => app.inject({ method: 'POST', url: '/api/v2/alerts', payload: alerts });
+    expect(
+      (await post([{ labels: { alertname: 'Flow', i: '1' }, startsAt: iso(t0), endsAt: iso(t0 + 60_000) }])).statusCode,
+    ).toBe(200);
+    await sleep(100);
+    await post([{ labels: { alertname: 'Flow', i: '2' }, startsAt: iso(t0), endsAt: iso(t0 + 60_000) }]);
+    await sleep(600);
+    const flow = () => notifier.sent.filter((s) => s.request.groupKey === '{}:{alertname="Flow"}');
+    expect(flow()).toHaveLength(1);
+    expect(flow()[0]!.at - t0).toBeGreaterThanOrEqual(280);
+    expect(flow()[0]!.request).toMatchObject({ notificationReason: 'first notification', receiver: 'default' });
+    expect(flow()[0]!.request.alerts.map((a) => a.labels.i)).toEqual(['1', '2']);
+    // Resolve one: sent at the next tick as "some alerts resolved".
+    await post([{ labels: { alertname: 'Flow', i: '2' }, startsAt: iso(t0), endsAt: iso(Date.now()) }]);
+    await sleep(1300);
+    expect(flow().map((s) => s.request.notificationReason)).toEqual(['first notification', 'some alerts resolved']);
+    expect(flow()[1]!.request.alerts.map((a) => `${a.labels.i}:${a.status}`)).toEqual(['1:firing', '2:resolved']);
+  });
+
+  it('inhibited alerts are dropped at flush time and reported by the API', async () => {
+    const now = Date.now();
+    await app.inject({
+      method: 'POST',
+      url: '/api/v2/alerts',
+      payload: [
+        { labels: { alertname: 'Inh', severity: 'critical' }, startsAt: iso(now), endsAt: iso(now + 60_000) },
+        { labels: { alertname: 'Inh', severity: 'warning' }, startsAt: iso(now), endsAt: iso(now + 60_000) },
+      ],
+    });
+    await sleep(700);
+    const sent = notifier.sent.filter((s) => s.request.groupKey === '{}:{alertname="Inh"}');
+    expect(sent.map((s) => s.request.alerts.map((a) => a.labels.severity))).toEqual([['critical']]);
+    const res = await app.inject({ method: 'GET', url: '/api/v2/alerts?inhibited=true&active=false' });
+    expect(JSON.parse(res.body)).toMatchObject([{ labels: { severity: 'warning' }, status: { state: 'suppressed' } }]);
+    const groups = JSON.parse(
+      (await app.inject({ method: 'GET', url: '/api/v2/alerts/groups?filter=alertname%3D%22Inh%22' })).body,
+    );
+    expect(groups).toMatchObject([{ labels: { alertname: 'Inh' }, receiver: { name: 'default' } }]);
+    expect(groups[0].alerts.map((a: { labels: { severity: string } }) => a.labels.severity)).toEqual([
+      'critical',
+      'warning',
+    ]);
+  });
+});
