@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,8 +102,14 @@ describe('email against a real SMTP server with STARTTLS and AUTH', () => {
         receiver('team-mail'),
         receiver('bad-auth', { authPassword: 'wrong' }),
         receiver('flaky', { to: 'flaky@example.com', headers: { Subject: 'flaky {{ .Status }}' } }),
+        receiver('branded', {
+          html: '{{ template "klaxon.email.html" . }}',
+          text: '{{ template "klaxon.email.text" . }}',
+        }),
       ],
-      templates: await NotificationTemplates.load([]),
+      templates: NotificationTemplates.load([
+        fileURLToPath(new URL('../../templates/klaxon-email.tmpl', import.meta.url)),
+      ]),
       onOutcome: rec.handler,
       backoffMs: 50,
       attempts: 3,
@@ -179,5 +186,21 @@ describe('email against a real SMTP server with STARTTLS and AUTH', () => {
       expect((await notifier.deliveries('flaky', 10)).map((d) => d.status)).toEqual(['delivered', 'retry']);
     });
     expect(smtp.received.at(-1)!.mail.subject).toBe('flaky firing');
+  });
+
+  it('renders the Klaxon-branded template (templates/klaxon-email.tmpl) for a mixed group', async () => {
+    const resolved = alert(
+      { alertname: 'DiskFull', instance: 'db2', severity: 'warning' },
+      { status: 'resolved', annotations: { summary: 'Disk 91% full' }, endsAt: firing.startsAt + 60_000 },
+    );
+    expect(await deliver('branded', { alerts: [firing, resolved] })).toEqual({ delivered: true });
+    const { mail } = smtp.received.at(-1)!;
+    expect(mail.subject).toBe('[FIRING:1] DiskFull');
+    expect(mail.html).toContain('1 firing, 1 resolved: DiskFull');
+    expect(mail.html).toContain('View in Klaxon');
+    expect(mail.html).toContain('href="http://klaxon.example:9093/#/alerts?receiver=branded"');
+    expect(mail.html).toContain('Disk &lt;95%&gt; full');
+    expect(mail.text).toContain('[resolved] DiskFull: Disk 91% full');
+    expect(mail.text).toContain('View in Klaxon: http://klaxon.example:9093/#/alerts?receiver=branded');
   });
 });
