@@ -1,5 +1,6 @@
 /** `klaxon check …`: offline validation of configuration files. */
 import { Command, type CommanderError } from 'commander';
+import { checkConfigCommand } from './check-config.js';
 import { checkRulesCommand } from './check-rules.js';
 
 /** addCommand() does not pass the parent's exitOverride down, so usage errors get exit 2 here too (promtool). */
@@ -9,7 +10,7 @@ function usageExit(err: CommanderError): never {
 }
 
 export function checkCommand(): Command {
-  const subcommands = [checkRulesCommand()];
+  const subcommands = [checkRulesCommand(), checkConfigCommand()];
   const check = new Command('check').description('Check configuration files for validity').exitOverride(usageExit);
   for (const sub of subcommands) check.addCommand(sub.exitOverride(usageExit));
   return check;
