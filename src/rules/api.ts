@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RuleGroupConfig } from '../config/rules/types.js';
-import type { Labels } from '../labels/labels.js';
+import { type Labels, sortedNames } from '../labels/labels.js';
 import { type Matcher, matchesAll } from '../labels/matcher.js';
 import { alertingRuleStateName, mergedRuleLabels } from './alerting.js';
 import type { GroupState } from './group.js';
@@ -58,10 +58,17 @@ interface ApiAlert {
   value: string;
 }
 
+/** Prometheus marshals label sets sorted by name. */
+function sortedLabels(l: Labels): Labels {
+  const out: Labels = {};
+  for (const k of sortedNames(l)) out[k] = l[k]!;
+  return out;
+}
+
 function apiAlert(a: ActiveAlert): ApiAlert {
   return {
-    labels: a.labels,
-    annotations: a.annotations,
+    labels: sortedLabels(a.labels),
+    annotations: sortedLabels(a.annotations),
     state: a.state,
     activeAt: formatApiTime(a.activeAt),
     ...(a.keepFiringSince ? { keepFiringSince: formatApiTime(a.keepFiringSince) } : {}),
@@ -136,15 +143,15 @@ export function buildRulesResponse(
           query: r.expr,
           duration: r.forMs / 1000,
           keepFiringFor: r.keepFiringForMs / 1000,
-          labels,
-          annotations: r.annotations,
+          labels: sortedLabels(labels),
+          annotations: sortedLabels(r.annotations),
           alerts: q.excludeAlerts ? null : activeAlerts(rs).map(apiAlert),
           ...common,
           type: 'alerting',
         });
       } else {
         if (q.type === 'alert') continue;
-        rules.push({ name: r.name, query: r.expr, labels, ...common, type: 'recording' });
+        rules.push({ name: r.name, query: r.expr, labels: sortedLabels(labels), ...common, type: 'recording' });
       }
     }
     if (rules.length === 0) continue;
