@@ -154,10 +154,11 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
       throw new DelayedError();
     }
     if (attempt >= (job.opts.attempts ?? 1) || job.attemptsStarted >= maxStarts) {
+      // Unrecoverable so BullMQ cannot run it again after the outcome was reported.
       await giveUp(result.reason);
-    } else {
-      await record({ ...base, status: 'retry', error: result.reason });
+      throw new UnrecoverableError(result.reason);
     }
+    await record({ ...base, status: 'retry', error: result.reason });
     throw new Error(result.reason);
   }
 

@@ -177,4 +177,15 @@ describe('webhook delivery through the notify queue', () => {
     expect(metrics).toMatch(/klaxon_notify_queue_jobs\{state="failed"\} 1/);
     await app.close();
   });
+  it('reloads receivers without restarting', async () => {
+    expect(notifier.integrationsFor('ok')).toEqual([{ type: 'webhook', index: 0, sendResolved: true }]);
+    expect(notifier.integrationsFor('new')).toEqual([]);
+    notifier.reload([{ name: 'new', webhookConfigs: [{ sendResolved: false, url: `${sink.url}/ok` }] }], noTemplates);
+    expect(notifier.integrationsFor('new')).toEqual([{ type: 'webhook', index: 0, sendResolved: false }]);
+    expect(notifier.integrationsFor('ok')).toEqual([]);
+    const before = rec.outcomes.length;
+    await notifier.enqueue(request({ receiver: 'gone-after-reload', integration: 'webhook' }));
+    await rec.waitFor(before + 1);
+    expect(rec.outcomes[before]!.outcome).toEqual({ delivered: false, reason: 'integration is no longer configured' });
+  });
 });
