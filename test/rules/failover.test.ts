@@ -16,7 +16,9 @@ beforeAll(async () => {
   target.values.set('klaxon_failover_up{host="a"}', 1);
   prom = await startPrometheus({ targetPort: target.port });
   await waitFor(async () => {
-    const body = await (await fetch(`${prom.url}/api/v1/query?query=klaxon_failover_up`)).json();
+    const body = (await (await fetch(`${prom.url}/api/v1/query?query=klaxon_failover_up`)).json()) as {
+      data: { result: unknown[] };
+    };
     return body.data.result.length > 0;
   });
 });

@@ -94,7 +94,8 @@ async function klaxonAlerts(r: Ruler): Promise<ApiAlert[]> {
 }
 
 async function prometheusAlerts(): Promise<ApiAlert[]> {
-  return (await (await fetch(`${prom.url}/api/v1/alerts`)).json()).data.alerts;
+  const body = (await (await fetch(`${prom.url}/api/v1/alerts`)).json()) as { data: { alerts: ApiAlert[] } };
+  return body.data.alerts;
 }
 
 /** Observed history of one alert: the distinct (state, labels, annotations) snapshots in order, with first-seen time. */
