@@ -5,6 +5,7 @@ import { type ConfigProblem, formatProblem } from '../config/errors.js';
 import { lintKind } from '../config/rules/lint.js';
 import { parseRuleFile } from '../config/rules/parse.js';
 import { DEFAULT_RULE_LOAD_OPTIONS, type RuleLoadOptions } from '../config/rules/types.js';
+import { checkRuleTemplate } from '../template/index.js';
 
 export interface CheckRulesOptions {
   validationScheme: RuleLoadOptions['validationScheme'];
@@ -72,16 +73,6 @@ export async function checkRuleFiles(files: string[], opts: CheckRulesOptions, i
   return hasLint && opts.lintFatal ? EXIT_LINT : EXIT_OK;
 }
 
-/** The template engine's parse check, once that module provides it (rule templates are skipped until then). */
-async function ruleTemplateChecker(): Promise<RuleLoadOptions['checkTemplate']> {
-  try {
-    const mod = (await import('../template/index.js')) as { checkRuleTemplate?: RuleLoadOptions['checkTemplate'] };
-    return mod.checkRuleTemplate;
-  } catch {
-    return undefined;
-  }
-}
-
 export function checkRulesCommand(): Command {
   return new Command('rules')
     .description('Check rule files (Prometheus rule files or PrometheusRule manifests) like `promtool check rules`')
@@ -102,10 +93,9 @@ export function checkRulesCommand(): Command {
         files: string[],
         flags: { validationScheme: 'utf8' | 'legacy'; lint: CheckRulesOptions['lint']; lintFatal: boolean },
       ) => {
-        const checkTemplate = await ruleTemplateChecker();
         process.exitCode = await checkRuleFiles(
           files,
-          { ...flags, ...(checkTemplate ? { checkTemplate } : {}) },
+          { ...flags, checkTemplate: checkRuleTemplate },
           { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) },
         );
       },

@@ -9,12 +9,15 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigProblem } from '../../src/config/errors.js';
 import { parseRuleFile } from '../../src/config/rules/parse.js';
 import { DEFAULT_RULE_LOAD_OPTIONS, type RuleLoadOptions } from '../../src/config/rules/types.js';
+import { checkRuleTemplate } from '../../src/template/index.js';
 import { CORPUS, cases, errorKind, firstPromtoolError, promtoolResults, sourceLine } from './corpus.js';
-import { ruleTemplateChecker } from './template-checker.js';
 
-const checkTemplate = await ruleTemplateChecker();
-const LEGACY: RuleLoadOptions = { ...DEFAULT_RULE_LOAD_OPTIONS, validationScheme: 'legacy', checkTemplate };
-const UTF8: RuleLoadOptions = { ...DEFAULT_RULE_LOAD_OPTIONS, checkTemplate };
+const LEGACY: RuleLoadOptions = {
+  ...DEFAULT_RULE_LOAD_OPTIONS,
+  validationScheme: 'legacy',
+  checkTemplate: checkRuleTemplate,
+};
+const UTF8: RuleLoadOptions = { ...DEFAULT_RULE_LOAD_OPTIONS, checkTemplate: checkRuleTemplate };
 
 function load(folder: string, file: string, opts: RuleLoadOptions) {
   const full = path.join(CORPUS, folder, file);
@@ -88,9 +91,7 @@ const LINT_ONLY = new Set(['lint-duplicate-rules.yml']);
 const TEMPLATE_CASES = cases('invalid').filter((c) => c.category === 'template');
 
 describe('invalid corpus, legacy names (promtool 2.42 verdicts)', () => {
-  const rejected = cases('invalid').filter(
-    (c) => !NEWER_FIELDS.has(c.file) && !LINT_ONLY.has(c.file) && (checkTemplate || c.category !== 'template'),
-  );
+  const rejected = cases('invalid').filter((c) => !NEWER_FIELDS.has(c.file) && !LINT_ONLY.has(c.file));
 
   it.each(rejected)('$file is rejected like promtool ($description)', (c) => {
     expect(c.exit_code).toBe(1);
@@ -166,11 +167,7 @@ describe('invalid corpus, UTF-8 names (Prometheus 3 default)', () => {
 
   it('rejects every other invalid file', () => {
     const others = cases('invalid').filter(
-      (c) =>
-        !VALID_UNDER_UTF8.has(c.file) &&
-        !NEWER_FIELDS.has(c.file) &&
-        !LINT_ONLY.has(c.file) &&
-        (checkTemplate || c.category !== 'template'),
+      (c) => !VALID_UNDER_UTF8.has(c.file) && !NEWER_FIELDS.has(c.file) && !LINT_ONLY.has(c.file),
     );
     const accepted = others.filter((c) => errorsOf(load('invalid', c.file, UTF8).problems).length === 0);
     expect(accepted.map((c) => c.file)).toEqual([]);
@@ -178,6 +175,11 @@ describe('invalid corpus, UTF-8 names (Prometheus 3 default)', () => {
 });
 
 describe('template checks through the RuleLoadOptions hook', () => {
+  it.each(TEMPLATE_CASES)('$file: the template engine gives promtool’s exact text', (c) => {
+    const errors = errorsOf(load('invalid', c.file, UTF8).problems);
+    expect(errors.map((p) => p.message)).toEqual([firstPromtoolError(c).text]);
+  });
+
   it.each(TEMPLATE_CASES)('$file: the hook sees every alerting-rule template, errors land at the key', (c) => {
     const seen: Array<[string, string]> = [];
     const spy = (rule: string, text: string) => {

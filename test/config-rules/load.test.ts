@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expandGlob, loadRuleFiles } from '../../src/config/rules/load.js';
 import { DEFAULT_RULE_LOAD_OPTIONS } from '../../src/config/rules/types.js';
-import { ruleTemplateChecker } from './template-checker.js';
+import { checkRuleTemplate } from '../../src/template/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const tmp = mkdtempSync(path.join(tmpdir(), 'klaxon-load-rules-'));
@@ -42,11 +42,10 @@ describe('loadRuleFiles', () => {
   });
 
   it('the example rules in rules/ load without errors or warnings', async () => {
-    const checkTemplate = await ruleTemplateChecker();
     const { groups, problems } = await loadRuleFiles([path.join(ROOT, 'rules', '*.yml')], {
       ...DEFAULT_RULE_LOAD_OPTIONS,
       validationScheme: 'legacy',
-      checkTemplate,
+      checkTemplate: checkRuleTemplate,
     });
     expect(problems).toEqual([]);
     const names = groups.flatMap((g) => g.rules.map((r) => r.name));
