@@ -7,7 +7,7 @@ import { convertToFloat, humanizeDuration } from './humanize.js';
 import { matchString, replaceAllString } from './regex.js';
 import { titleCase, toLowerGo, toUpperGo } from './textfuncs.js';
 import { toJson } from './tojson.js';
-import { type GoFunc, GoNum, GoStr, HTML_TYPE, tag, URL_TYPE } from './values.js';
+import { type Dyn, type GoFunc, GoNum, GoStr, HTML_TYPE, tag, URL_TYPE } from './values.js';
 
 /** What the functions need from the render in progress. */
 export interface AmFuncContext {
@@ -20,7 +20,7 @@ export interface AmFuncContext {
 }
 
 const I = 'interface {}';
-const f = (params: string[], fn: (...a: any[]) => unknown, variadic?: string): GoFunc =>
+const f = (params: string[], fn: (...a: Dyn[]) => unknown, variadic?: string): GoFunc =>
   variadic === undefined ? { params, fn } : { params, variadic, fn };
 
 const B64_URL = /^[A-Za-z0-9_-]*={0,2}$/;

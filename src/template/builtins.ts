@@ -5,6 +5,7 @@ import type { FuncMap } from './exec.js';
 import { sprint, sprintf, sprintln } from './fmt.js';
 import {
   byteLen,
+  type Dyn,
   type GoFunc,
   GoFuncValue,
   GoNilPtr,
@@ -202,7 +203,7 @@ function evalArgs(args: unknown[]): string {
 
 const V = 'reflect.Value';
 const I = 'interface {}';
-const fn = (params: string[], f: (...a: any[]) => unknown, variadic?: string): GoFunc =>
+const fn = (params: string[], f: (...a: Dyn[]) => unknown, variadic?: string): GoFunc =>
   variadic === undefined ? { params, fn: f } : { params, variadic, fn: f };
 
 export const BUILTINS: FuncMap = {

@@ -60,12 +60,18 @@ interface Variable {
   iface: boolean;
 }
 
+/** HTML mode: `value` gets the name of the pipeline's final function, to honour Go's predefined escapers. */
+export interface Escaper {
+  text(s: string): string;
+  value(v: unknown, lastFunc: string): string;
+}
+
 export interface ExecEnv {
   trees: { get(name: string): Tree | undefined };
   funcs: FuncMap;
   missingKey: MissingKey;
   /** HTML mode: a fresh contextual escaper per execution. */
-  makeEscaper?: () => { text(s: string): string; value(v: unknown): string };
+  makeEscaper?: () => Escaper;
 }
 
 /** Executes `tree` with `data`; returns the output or throws ExecError carrying the partial output. */
@@ -91,7 +97,7 @@ class State {
   vars: Variable[];
   depth = 0;
   lastIface = false;
-  private esc: { text(s: string): string; value(v: unknown): string } | undefined;
+  private esc: Escaper | undefined;
 
   constructor(
     private env: ExecEnv,
@@ -153,8 +159,11 @@ class State {
     this.at(node);
     if (v instanceof GoFuncValue || typeof v === 'function')
       this.errorf(`can't print ${nodeString(node)} of type ${typeName(v)}`);
-    if (this.esc) this.out += this.esc.value(v);
-    else this.out += v === undefined ? '<no value>' : sprint1(v);
+    if (this.esc) {
+      const cmds = node.k === 'action' ? node.pipe.cmds : [];
+      const first = cmds[cmds.length - 1]?.args[0];
+      this.out += this.esc.value(v, first?.k === 'identifier' ? first.name : '');
+    } else this.out += v === undefined ? '<no value>' : sprint1(v);
   }
 
   private walkIfOrWith(dot: unknown, dotIface: boolean, node: ControlNode): Flow {
@@ -299,8 +308,7 @@ class State {
       case 'dot':
         return dot;
       case 'nil':
-        this.errorf('nil is not a command');
-      // falls through (errorf never returns)
+        return this.errorf('nil is not a command');
       case 'number':
         return this.idealConstant(first);
       case 'string':
@@ -320,14 +328,14 @@ class State {
 
   private evalFieldNode(dot: unknown, dotIface: boolean, field: FieldNode, args: Node[] | null, final: Final) {
     this.at(field);
-    return this.evalFieldChain(dot, dot, dotIface, field, field.ident, args, final);
+    return this.evalFieldChain(dot, dotIface, dot, dotIface, field, field.ident, args, final);
   }
 
   private evalChainNode(dot: unknown, dotIface: boolean, chain: ChainNode, args: Node[] | null, final: Final) {
     this.at(chain);
     if (chain.node.k === 'nil') this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
     const pipe = this.evalArg(dot, dotIface, null, chain.node);
-    return this.evalFieldChain(dot, pipe, false, chain, chain.field, args, final);
+    return this.evalFieldChain(dot, dotIface, pipe, false, chain, chain.field, args, final);
   }
 
   private evalVariableNode(dot: unknown, dotIface: boolean, v: VariableNode, args: Node[] | null, final: Final) {
@@ -338,11 +346,12 @@ class State {
       this.lastIface = variable.iface;
       return variable.value;
     }
-    return this.evalFieldChain(dot, variable.value, variable.iface, v, v.ident.slice(1), args, final);
+    return this.evalFieldChain(dot, dotIface, variable.value, variable.iface, v, v.ident.slice(1), args, final);
   }
 
   private evalFieldChain(
     dot: unknown,
+    dotIface: boolean,
     receiver: unknown,
     iface: boolean,
     node: Node,
@@ -350,18 +359,12 @@ class State {
     args: Node[] | null,
     final: Final,
   ): unknown {
-    const dotIface = this.dotIfaceOf(dot, receiver, iface);
     const n = ident.length;
     for (let i = 0; i < n - 1; i++) {
       receiver = this.evalField(dot, dotIface, ident[i]!, node, null, MISSING, receiver, iface);
       iface = this.lastIface;
     }
     return this.evalField(dot, dotIface, ident[n - 1]!, node, args, final, receiver, iface);
-  }
-
-  // Arguments of a method call are evaluated against dot, not the receiver.
-  private dotIfaceOf(dot: unknown, receiver: unknown, iface: boolean) {
-    return dot === receiver ? iface : false;
   }
 
   private evalFunction(
@@ -498,8 +501,7 @@ class State {
       case 'nil':
         if (typ === 'reflect.Value') return undefined;
         if (typ !== null && (typ === 'interface {}' || canBeNil(typ))) return null;
-        this.errorf(`cannot assign nil to ${typ}`);
-      // falls through (errorf never returns)
+        return this.errorf(`cannot assign nil to ${typ}`);
       case 'field':
         return this.validateType(this.evalFieldNode(dot, dotIface, n, [n], MISSING), typ);
       case 'variable':
@@ -514,16 +516,13 @@ class State {
     switch (typ) {
       case 'bool':
         if (n.k === 'bool') return n.value;
-        this.errorf(`expected bool; found ${nodeString(n)}`);
-      // falls through
+        return this.errorf(`expected bool; found ${nodeString(n)}`);
       case 'float64':
         if (n.k === 'number' && n.isFloat) return n.float;
-        this.errorf(`expected float; found ${nodeString(n)}`);
-      // falls through
+        return this.errorf(`expected float; found ${nodeString(n)}`);
       case 'int':
         if (n.k === 'number' && n.isInt) return n.int;
-        this.errorf(`expected integer; found ${nodeString(n)}`);
-      // falls through
+        return this.errorf(`expected integer; found ${nodeString(n)}`);
       case 'interface {}':
       case 'reflect.Value':
         return this.evalEmptyInterface(n);

@@ -312,6 +312,9 @@ export const timeString = (t: GoTime) => formatTime(t, '2006-01-02 15:04:05.9999
 
 const durationBetween = (a: GoTime, b: GoTime) => new GoNum('time.Duration', a.unixNano() - b.unixNano());
 
+const WEEKDAY_TYPE: GoType = { name: 'time.Weekday', kind: 'struct', str: (w: { day: number }) => LONG_DAYS[w.day]! };
+const MONTH_TYPE: GoType = { name: 'time.Month', kind: 'struct', str: (m: { month: number }) => LONG_MONTHS[m.month]! };
+
 export const TIME_TYPE: GoType = {
   name: 'time.Time',
   kind: 'struct',
@@ -341,6 +344,14 @@ export const TIME_TYPE: GoType = {
     Day: { params: [], fn: (t: GoTime) => BigInt(new Date(t.ms + t.offset().sec * 1000).getUTCDate()) },
     Hour: { params: [], fn: (t: GoTime) => BigInt(new Date(t.ms + t.offset().sec * 1000).getUTCHours()) },
     Minute: { params: [], fn: (t: GoTime) => BigInt(new Date(t.ms + t.offset().sec * 1000).getUTCMinutes()) },
+    Weekday: {
+      params: [],
+      fn: (t: GoTime) => tag({ day: new Date(t.ms + t.offset().sec * 1000).getUTCDay() }, WEEKDAY_TYPE),
+    },
+    Month: {
+      params: [],
+      fn: (t: GoTime) => tag({ month: new Date(t.ms + t.offset().sec * 1000).getUTCMonth() }, MONTH_TYPE),
+    },
     Second: { params: [], fn: (t: GoTime) => BigInt(new Date(t.ms + t.offset().sec * 1000).getUTCSeconds()) },
   },
 };

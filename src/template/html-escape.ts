@@ -180,10 +180,13 @@ export class HtmlEscaper {
   }
 
   /** Escapes one printed value for the current context. */
-  value(v: unknown): string {
+  value(v: unknown, lastFunc: string): string {
     const isHtml = v instanceof GoStr && v.type === HTML_TYPE;
     const isUrl = v instanceof GoStr && v.type === URL_TYPE;
     const s = v === undefined ? '<no value>' : sprint1(v);
+    // Go's predefined escapers at the end of a pipeline stand in for the contextual one.
+    if (lastFunc === 'html' && (this.state === 'text' || this.state === 'rcdata')) return s;
+    const escaped = lastFunc === 'urlquery';
     switch (this.state) {
       case 'text':
         return isHtml ? s : htmlEscaper(s);
@@ -192,7 +195,7 @@ export class HtmlEscaper {
         return htmlEscaper(s);
       case 'value': {
         let out = isHtml ? stripTags(s) : s;
-        if (this.isUrlAttr()) {
+        if (this.isUrlAttr() && !escaped) {
           if (this.urlPart === 'query' && !isUrl) out = urlProcess(out, false);
           else {
             if (this.urlPart === 'none' && !isUrl) out = urlFilter(out);

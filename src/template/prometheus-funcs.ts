@@ -9,7 +9,7 @@ import { GoTime, timeString, UTC } from './gotime.js';
 import { convertToFloat, humanize, humanize1024, humanizeDuration, humanizePercentage } from './humanize.js';
 import { matchString, replaceAllString } from './regex.js';
 import { stripDomain, stripPort, titleCase, toLowerGo, toUpperGo } from './textfuncs.js';
-import { type GoFunc, GoNum, GoStr, type GoType, HTML_TYPE, tag } from './values.js';
+import { type Dyn, type GoFunc, GoNum, GoStr, type GoType, HTML_TYPE, tag } from './values.js';
 
 export interface QuerySample {
   labels: Record<string, string>;
@@ -47,14 +47,14 @@ const errNaNOrInf = 'value is NaN or Inf';
 export function floatToTime(v: number): GoTime {
   if (!Number.isFinite(v)) throw new Error(errNaNOrInf);
   const ns = v * 1e9;
-  if (ns > 9223372036854775807 || ns < -9223372036854775808)
+  if (ns > 2 ** 63 || ns < -(2 ** 63))
     throw new Error(`${formatFloatV(v)} cannot be represented as a nanoseconds timestamp since it overflows int64`);
   const ms = Math.trunc(ns / 1e6);
   return new GoTime(ms === 0 ? 0 : ms, 0, UTC);
 }
 
 const I = 'interface {}';
-const f = (params: string[], fn: (...a: any[]) => unknown, variadic?: string): GoFunc =>
+const f = (params: string[], fn: (...a: Dyn[]) => unknown, variadic?: string): GoFunc =>
   variadic === undefined ? { params, fn } : { params, variadic, fn };
 
 export const graphLink = (expr: string) => `/graph?g0.expr=${queryEscape(expr)}&g0.tab=0`;

@@ -90,12 +90,11 @@ function expand(template: string, m: GroupSource, names: Record<string, number>,
       i++;
       continue;
     }
-    let name: string;
     const brace = template[i] === '{';
     const start = brace ? i + 1 : i;
     let j = start;
     while (j < template.length && /[A-Za-z0-9_]/.test(template[j]!)) j++;
-    name = template.slice(start, j);
+    const name = template.slice(start, j);
     if (name === '' || (brace && template[j] !== '}')) {
       out += '$'; // malformed: the dollar is literal
       continue;

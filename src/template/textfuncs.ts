@@ -2,7 +2,6 @@
 
 /** unicode.ToUpper per rune (Go keeps runes whose upper case is several runes, e.g. ß). */
 export function toUpperGo(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII fast path
   if (/^[\x00-\x7f]*$/.test(s)) return s.toUpperCase();
   let out = '';
   for (const ch of s) {
@@ -13,7 +12,6 @@ export function toUpperGo(s: string): string {
 }
 
 export function toLowerGo(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII fast path
   if (/^[\x00-\x7f]*$/.test(s)) return s.toLowerCase();
   let out = '';
   for (const ch of s) {

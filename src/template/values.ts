@@ -7,6 +7,10 @@
 
 export const GO_TYPE: unique symbol = Symbol('goType');
 
+/** Go functions, receivers and struct fields are dynamically typed at this boundary. */
+// biome-ignore lint/suspicious/noExplicitAny: template values are Go's interface{}
+export type Dyn = any;
+
 /** A Go function or method signature plus its implementation. */
 export interface GoFunc {
   /** Parameter type names; 'reflect.Value' receives the raw (possibly undefined) value. */
@@ -16,7 +20,7 @@ export interface GoFunc {
   /** Go-declared result type (used by `call` type errors and printing of func values). */
   result?: string;
   /** The function returns (value, error): a thrown Error becomes "error calling NAME: msg". */
-  fn: (...args: any[]) => unknown;
+  fn: (...args: Dyn[]) => unknown;
   /** Receives unevaluated arguments (and/or short-circuit). */
   lazy?: boolean;
 }
@@ -25,11 +29,11 @@ export interface GoType {
   name: string;
   kind: 'struct' | 'ptr' | 'map' | 'slice' | 'string' | 'func';
   /** Exported struct fields. */
-  fields?: Record<string, (recv: any) => unknown>;
+  fields?: Record<string, (recv: Dyn) => unknown>;
   /** Methods; receivers are bound as the first argument. */
   methods?: Record<string, GoFunc>;
   /** fmt.Stringer / error: how fmt prints the value. */
-  str?: (recv: any) => string;
+  str?: (recv: Dyn) => string;
   /** Map element type name (for the missingkey=zero value) or slice element type name. */
   elem?: string;
 }
@@ -69,18 +73,13 @@ export const HTML_TYPE: GoType = { name: 'template.HTML', kind: 'string' };
 export const URL_TYPE: GoType = { name: 'template.URL', kind: 'string' };
 
 export function tag<T extends object>(v: T, type: GoType): T {
-  (v as any)[GO_TYPE] = type;
+  (v as Dyn)[GO_TYPE] = type;
   return v;
 }
 
 export function goTypeOf(v: unknown): GoType | undefined {
-  return v !== null && typeof v === 'object' ? ((v as any)[GO_TYPE] as GoType | undefined) : undefined;
+  return v !== null && typeof v === 'object' ? ((v as Dyn)[GO_TYPE] as GoType | undefined) : undefined;
 }
-
-export const isPlainMap = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Map) && goTypeOf(v) === undefined
-    ? Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null
-    : false;
 
 /** Go's type name of a value, as printed in error messages and %T. */
 export function typeName(v: unknown): string {
@@ -189,6 +188,5 @@ export function isTrue(v: unknown): boolean {
 
 /** Length in bytes of a Go string. */
 export function byteLen(s: string): number {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII fast path
   return /^[\x00-\x7f]*$/.test(s) ? s.length : Buffer.byteLength(s);
 }
