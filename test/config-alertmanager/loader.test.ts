@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
+import { loadAlertmanagerConfig, parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
 import { formatProblem } from '../../src/config/errors.js';
 import { matchersString } from '../../src/labels/matcher.js';
 
@@ -141,6 +141,38 @@ inhibit_rules:
     expect(matchersString(rule.sourceMatchers)).toBe('{severity="critical"}');
     expect(matchersString(rule.targetMatchers)).toBe('{severity=~"^(?:warn.*)$",team="x"}');
     expect(rule.equal).toEqual(['cluster', 'weird-name']);
+  });
+});
+
+describe('matcher parsing modes', () => {
+  const source = `route:
+  receiver: r
+  routes:
+    - matchers: ['service=web api']
+receivers: [{name: r}]
+`;
+
+  it('falls back to the classic parser with a positioned warning', () => {
+    const { config, problems } = parseAlertmanagerConfig(FILE, source);
+    expect(matchersString(config!.route.routes[0]!.matchers)).toBe('{service="web api"}');
+    expect(problems).toMatchObject([{ line: 4, col: 18, severity: 'warning' }]);
+  });
+
+  it('rejects classic-only syntax in utf8 mode', () => {
+    const { config, problems } = parseAlertmanagerConfig(FILE, source, { matcherMode: 'utf8' });
+    expect(config).toBeUndefined();
+    expect(problems[0]!.message).toBe('12:15: unexpected api: expected a comma or close brace');
+  });
+});
+
+describe('loadAlertmanagerConfig', () => {
+  it('reads a file and throws ConfigError listing the problems', async () => {
+    const dir = '/work/shared/scenarios/amtool/configs';
+    const { config } = await loadAlertmanagerConfig(`${dir}/good.yml`);
+    expect(config.receivers.map((r) => r.name)).toEqual(['default', 'db-team', 'pager', 'web']);
+    await expect(loadAlertmanagerConfig(`${dir}/unknown-receiver.yml`)).rejects.toThrow(
+      `${dir}/unknown-receiver.yml:5:17: undefined receiver "nobody" used in route`,
+    );
   });
 });
 

@@ -148,7 +148,7 @@ export function decodeRouteMatchers(
     const line = d.string(item);
     if (line === undefined) continue;
     try {
-      out.push(...parseMatchers(line, mode));
+      out.push(...parseMatchers(line, mode, (warning) => d.warning(item, warning)));
     } catch (err) {
       if (!(err instanceof MatcherError)) throw err;
       d.error(item, err.message);
