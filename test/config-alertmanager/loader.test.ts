@@ -209,6 +209,9 @@ receivers:
     expect(problems('route: {receiver: r, routes: [{continue: maybe}]}\nreceivers: [{name: r}]')).toEqual([
       '1:42: cannot unmarshal !!str `maybe` into bool',
     ]);
+    expect(problems('route: {receiver: r, routes: [{continue: "yes"}]}\nreceivers: [{name: r}]')).toEqual([
+      '1:42: cannot unmarshal !!str `yes` into bool',
+    ]);
   });
 
   it('rejects duplicate keys and global misconfiguration', () => {

@@ -40,7 +40,8 @@ export class AmDecoder extends YamlDecoder {
     if (this.isNull(n)) return undefined;
     if (isScalar(n)) {
       if (typeof n.value === 'boolean') return n.value;
-      if (typeof n.value === 'string') {
+      // Only plain scalars: a quoted "yes" is a string to Go's yaml.v2 as well.
+      if (typeof n.value === 'string' && n.type === 'PLAIN') {
         const b = parseYaml11Bool(n.value);
         if (b !== undefined) return b;
       }
