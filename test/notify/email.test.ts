@@ -17,11 +17,13 @@ interface Received {
 }
 
 /** A real SMTP server: STARTTLS (smtp-server's built-in test certificate) and AUTH PLAIN/LOGIN, only after TLS. */
-async function startSmtp() {
+async function startSmtp(plain = false) {
   const received: Received[] = [];
   let rcptFailures = 0;
   const server = new SMTPServer({
     logger: false,
+    // The plain variant has neither STARTTLS nor AUTH, like a relay on a trusted network.
+    ...(plain ? { disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true } : {}),
     authMethods: ['PLAIN', 'LOGIN'],
     onAuth(auth, _session, cb) {
       if (auth.username === 'klaxon' && auth.password === 'hunter2') return cb(null, { user: auth.username });
@@ -83,12 +85,15 @@ function emailConfig(port: number, partial: Partial<EmailConfig>): EmailConfig {
 describe('email against a real SMTP server with STARTTLS and AUTH', () => {
   let deps: TestDeps;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let plainSmtp: Awaited<ReturnType<typeof startSmtp>>;
   let notifier: KlaxonNotifier;
   const rec = outcomeRecorder();
 
   beforeAll(async () => {
     deps = await testDeps('notify-email');
     smtp = await startSmtp();
+    plainSmtp = await startSmtp(true);
+    const plainHost = `127.0.0.1:${plainSmtp.port}`;
     const receiver = (name: string, partial: Partial<EmailConfig> = {}): ReceiverConfig => ({
       name,
       labels: {},
@@ -102,6 +107,13 @@ describe('email against a real SMTP server with STARTTLS and AUTH', () => {
         receiver('team-mail'),
         receiver('bad-auth', { authPassword: 'wrong' }),
         receiver('flaky', { to: 'flaky@example.com', headers: { Subject: 'flaky {{ .Status }}' } }),
+        receiver('plain', {
+          smarthost: plainHost,
+          requireTls: false,
+          authUsername: undefined,
+          authPassword: undefined,
+        }),
+        receiver('needs-tls', { smarthost: plainHost, requireTls: true, authUsername: undefined }),
         receiver('branded', {
           html: '{{ template "klaxon.email.html" . }}',
           text: '{{ template "klaxon.email.text" . }}',
@@ -120,6 +132,7 @@ describe('email against a real SMTP server with STARTTLS and AUTH', () => {
   afterAll(async () => {
     await notifier.stop();
     await smtp.close();
+    await plainSmtp.close();
     await deps.cleanup();
   });
 
@@ -202,5 +215,21 @@ describe('email against a real SMTP server with STARTTLS and AUTH', () => {
     expect(mail.html).toContain('Disk &lt;95%&gt; full');
     expect(mail.text).toContain('[resolved] DiskFull: Disk 91% full');
     expect(mail.text).toContain('View in Klaxon: http://klaxon.example:9093/#/alerts?receiver=branded');
+  });
+
+  it('require_tls: false never upgrades; require_tls: true fails without STARTTLS', async () => {
+    expect(await deliver('plain')).toEqual({ delivered: true });
+    const got = plainSmtp.received.at(-1)!;
+    expect([got.secure, got.user, got.mail.subject]).toEqual([false, undefined, '[FIRING:1] DiskFull (db1 critical)']);
+
+    const failed = await deliver('needs-tls');
+    expect(failed).toEqual({
+      delivered: false,
+      reason: 'ETLS: Error upgrading connection with STARTTLS: 500 Error: command not recognized',
+    });
+    expect(plainSmtp.received).toHaveLength(1);
+    await eventually(async () => {
+      expect((await notifier.deliveries('needs-tls', 10)).map((d) => d.status)).toEqual(['failed', 'retry', 'retry']);
+    });
   });
 });

@@ -161,6 +161,7 @@ describe('email helpers', () => {
   it('retries transient SMTP errors and fails permanent ones', () => {
     expect(classifySmtpError({ code: 'ECONNECTION', message: 'refused' }).kind).toBe('retry');
     expect(classifySmtpError({ code: 'EENVELOPE', responseCode: 451, message: 'later' }).kind).toBe('retry');
+    expect(classifySmtpError({ code: 'ETLS', responseCode: 500, message: 'no STARTTLS' }).kind).toBe('retry');
     expect(classifySmtpError({ code: 'EENVELOPE', responseCode: 550, message: 'no such user' }).kind).toBe('permanent');
     expect(classifySmtpError({ code: 'EAUTH', responseCode: 535, message: 'bad' })).toEqual({
       kind: 'permanent',

@@ -71,15 +71,19 @@ interface SmtpError {
   message?: string;
 }
 
+const PERMANENT_CODES = new Set(['EAUTH', 'ENOAUTH', 'ECONFIG', 'EMESSAGE']);
+const TRANSIENT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EREQUIRETLS']);
+
 /** SMTP 5xx, authentication and configuration errors are permanent; connection, TLS, timeouts and 4xx retry. */
 export function classifySmtpError(err: unknown): DeliveryResult {
   const e = (err ?? {}) as SmtpError;
   const reason = redactText(`${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`);
-  const permanentCodes = ['EAUTH', 'ENOAUTH', 'ECONFIG', 'EMESSAGE'];
-  if (permanentCodes.includes(e.code ?? '') || (e.responseCode !== undefined && e.responseCode >= 500)) {
-    return { kind: 'permanent', reason };
-  }
-  return { kind: 'retry', reason };
+  if (PERMANENT_CODES.has(e.code ?? '')) return { kind: 'permanent', reason };
+  // Transport-level failures retry even when they carry the server's 5xx (e.g. STARTTLS not recognised).
+  if (TRANSIENT_CODES.has(e.code ?? '')) return { kind: 'retry', reason };
+  return e.responseCode !== undefined && e.responseCode >= 500
+    ? { kind: 'permanent', reason }
+    : { kind: 'retry', reason };
 }
 
 export function createEmailIntegration(cfg: EmailSettings, index: number, ctx: IntegrationContext): Integration {
