@@ -3,12 +3,12 @@
  * with the transcript recorded against Alertmanager 0.25 (/work/shared/scenarios/amtool/cases.json).
  * The commands share one server and run in the recorded order, as they were recorded.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AMTOOL_BIN } from '../support/binaries.js';
+import { runAmtool } from './run.js';
 import { type AmtoolServer, startAmtoolServer } from './server.js';
 
 const DIR = '/work/shared/scenarios/amtool';
@@ -74,25 +74,6 @@ function concreteArgs(argv: string[], port: string): string[] {
   );
 }
 
-function runAmtool(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(AMTOOL_BIN, args, {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, USER: 'tester', TZ: 'UTC' },
-      timeout: 20_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 beforeAll(async () => {
   if (!existsSync(AMTOOL_BIN)) throw new Error(`${AMTOOL_BIN} is missing: apt-get install prometheus-alertmanager`);
   const config = readFileSync(join(DIR, 'configs/good.yml'), 'utf8');
@@ -116,7 +97,7 @@ describe('amtool 0.25 against Klaxon', () => {
     it(`${c.name}: ${c.argv.slice(2).join(' ')}`, async () => {
       const port = new URL(server.url).port;
       // Asynchronous: the server under test runs in this process and must keep answering.
-      const run = await runAmtool(concreteArgs(c.argv, port));
+      const run = await runAmtool(concreteArgs(c.argv, port), home);
       const got = {
         exitCode: run.code,
         stdout: normalise(run.stdout, port),
