@@ -256,27 +256,29 @@ class TypeChecker {
     const hasBool = parts.some((c) => c.name === 'BoolModifier');
     const matching = parts.find((c) => c.name === 'MatchingModifierClause');
     const opName = this.text(op).toLowerCase();
+    // Same checks, same order as Prometheus' checkAST for *BinaryExpr.
     if (hasBool && !COMPARISON_OPS.has(op.name)) {
       throw new SemanticError(op.from, 'bool modifier can only be used on comparison operators');
     }
-    if (SET_OPS.has(op.name) && matching && this.children(matching).some((c) => /^Group(Left|Right)$/.test(c.name))) {
-      throw new SemanticError(n.from, `no grouping allowed for ${JSON.stringify(opName)} operation`);
+    if (COMPARISON_OPS.has(op.name) && !hasBool && lt === 'scalar' && rt === 'scalar') {
+      throw new SemanticError(op.from, 'comparisons between scalars must use BOOL modifier');
     }
     for (const t of [lt, rt]) {
       if (t !== 'scalar' && t !== 'vector') {
         throw new SemanticError(n.from, 'binary expression must contain only scalar and instant vector types');
       }
     }
-    if (lt === 'scalar' && rt === 'scalar') {
-      if (COMPARISON_OPS.has(op.name) && !hasBool) {
-        throw new SemanticError(op.from, 'comparisons between scalars must use BOOL modifier');
+    const clause = matching ? this.children(matching) : [];
+    if (lt !== 'vector' || rt !== 'vector') {
+      // An empty `on()` / `ignoring()` next to a scalar is dropped silently; labels in it are an error.
+      if (clause.some((c) => c.name === 'GroupingLabels' && c.firstChild !== null)) {
+        throw new SemanticError(n.from, 'vector matching only allowed between instant vectors');
       }
+    } else if (SET_OPS.has(op.name) && clause.some((c) => /^Group(Left|Right)$/.test(c.name))) {
+      throw new SemanticError(n.from, `no grouping allowed for ${JSON.stringify(opName)} operation`);
     }
     if (SET_OPS.has(op.name) && (lt === 'scalar' || rt === 'scalar')) {
       throw new SemanticError(n.from, `set operator ${JSON.stringify(opName)} not allowed in binary scalar expression`);
-    }
-    if (matching && (lt === 'scalar' || rt === 'scalar')) {
-      throw new SemanticError(n.from, 'vector matching only allowed between instant vectors');
     }
     return lt === 'scalar' && rt === 'scalar' ? 'scalar' : 'vector';
   }

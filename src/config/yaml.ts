@@ -128,7 +128,7 @@ export function goTypeDescription(node: unknown): string {
 /** The text of a scalar as a Go string field receives it: plain scalars keep their source (`1.0`, `yes`). */
 export function scalarSource(node: Scalar): string {
   const source = (node as Scalar & { source?: unknown }).source;
-  if (typeof source === 'string' && node.type === 'PLAIN') return source;
+  if (typeof source === 'string' && source !== '' && node.type === 'PLAIN') return source;
   return node.value === null ? '' : String(node.value);
 }
 

@@ -31,6 +31,8 @@ describe('checkPromQL', () => {
     'up{job="a"} unless on(instance) up',
     'a / on(x) group_left(y) b',
     '-up',
+    'up == on() 0',
+    'up > on() group_left 1',
     '{job=~".+"}',
     'x{job=~"(?i)api"}',
     'absent(up{job="x"})',
