@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { checkCommand } from './check.js';
+import { devCommand, runCommand } from './run.js';
+import { templateCommand } from './template.js';
 
 /** The `klaxon` command tree; each subcommand lives in its own module and registers itself here. */
 export function buildProgram(): Command {
@@ -11,6 +13,9 @@ export function buildProgram(): Command {
       process.exit(err.exitCode === 0 ? 0 : 2);
     })
     .version('0.1.0');
+  program.addCommand(runCommand());
+  program.addCommand(devCommand());
   program.addCommand(checkCommand());
+  program.addCommand(templateCommand());
   return program;
 }
