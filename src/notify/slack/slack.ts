@@ -14,6 +14,7 @@ import {
 import type { Logger } from 'pino';
 import type { SlackSettings } from '../config.js';
 import { classifyHttpStatus, fetchErrorReason, httpConfigHeaders, withTimeout } from '../http.js';
+import { createPoster, type Poster, type PostResponse } from '../http-client.js';
 import { redactText } from '../redact.js';
 import type { IntegrationContext } from '../registry.js';
 import { buildTemplateData, type TemplateData } from '../template-data.js';
@@ -89,37 +90,43 @@ function refKey(ctx: IntegrationContext, request: NotificationRequest): string {
 }
 
 async function sendIncomingWebhook(
+  post: Poster,
   url: string,
   message: SlackMessage,
   cfg: SlackSettings,
   ctx: IntegrationContext,
   signal: AbortSignal,
 ): Promise<DeliveryResult> {
-  let res: Response;
+  let res: PostResponse;
   try {
-    res = await fetch(url, {
-      method: 'POST',
+    res = await post(url, {
       headers: { ...(await httpConfigHeaders(cfg.httpConfig)), 'content-type': 'application/json' },
       body: JSON.stringify(message),
       signal: withTimeout(signal, cfg.timeout),
+      followRedirects: cfg.httpConfig?.followRedirects !== false,
     });
   } catch (err) {
     return { kind: 'retry', reason: redactText(fetchErrorReason(err)) };
   }
-  const body = await res.text().catch(() => '');
   const status = classifyHttpStatus(res.status, res.headers.get('retry-after'), ctx.now());
   if (status.kind !== 'delivered') return status;
   // Upstream: a JSON reply must say ok:true, a text reply must be exactly "ok"; neither is retried.
   if ((res.headers.get('content-type') ?? '').includes('application/json')) {
-    const parsed = JSON.parse(body || '{}') as { ok?: boolean; error?: string };
+    let parsed: { ok?: boolean; error?: string };
+    try {
+      parsed = JSON.parse(res.body || '{}');
+    } catch {
+      return { kind: 'permanent', reason: `unexpected slack response: ${res.body.slice(0, 200)}` };
+    }
     return parsed.ok ? status : { kind: 'permanent', reason: `slack error: ${parsed.error ?? 'unknown'}` };
   }
-  return body.trim() === 'ok'
+  return res.body.trim() === 'ok'
     ? status
-    : { kind: 'permanent', reason: `unexpected slack response: ${body.slice(0, 200)}` };
+    : { kind: 'permanent', reason: `unexpected slack response: ${res.body.slice(0, 200)}` };
 }
 
 export function createSlackIntegration(cfg: SlackSettings, index: number, ctx: IntegrationContext): Integration {
+  const post = createPoster(cfg.httpConfig?.tlsConfig);
   const clients = new Map<string, WebClient>();
   const client = (token: string): WebClient => {
     let c = clients.get(token);
@@ -191,7 +198,7 @@ export function createSlackIntegration(cfg: SlackSettings, index: number, ctx: I
       if (token) return sendWithToken(token, request, data, message);
       const url = await secret(cfg.apiUrl, cfg.apiUrlFile);
       if (!url) return { kind: 'permanent', reason: 'slack: neither api_url nor app_token configured' };
-      return sendIncomingWebhook(url, message, cfg, ctx, signal);
+      return sendIncomingWebhook(post, url, message, cfg, ctx, signal);
     },
   };
 }

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { WebhookSettings } from '../config.js';
 import { classifyHttpStatus, fetchErrorReason, httpConfigHeaders, withTimeout } from '../http.js';
+import { createPoster, type PostResponse } from '../http-client.js';
+import { redactText } from '../redact.js';
 import type { IntegrationContext } from '../registry.js';
 import { buildTemplateData } from '../template-data.js';
 import type { DeliveryResult, Integration, NotificationRequest } from '../types.js';
@@ -17,6 +19,7 @@ async function resolveUrl(
 }
 
 export function createWebhookIntegration(cfg: WebhookSettings, index: number, ctx: IntegrationContext): Integration {
+  const post = createPoster(cfg.httpConfig?.tlsConfig);
   return {
     type: 'webhook',
     index,
@@ -30,20 +33,17 @@ export function createWebhookIntegration(cfg: WebhookSettings, index: number, ct
       }
       if (!url) return { kind: 'permanent', reason: 'webhook url is empty after templating' };
       const headers = { ...(await httpConfigHeaders(cfg.httpConfig)), 'content-type': 'application/json' };
-      let res: Response;
+      let res: PostResponse;
       try {
-        res = await fetch(url, {
-          method: 'POST',
+        res = await post(url, {
           headers,
           body: webhookBody(request, cfg.maxAlerts ?? 0),
           signal: withTimeout(signal, cfg.timeout),
-          redirect: cfg.httpConfig?.followRedirects === false ? 'manual' : 'follow',
+          followRedirects: cfg.httpConfig?.followRedirects !== false,
         });
       } catch (err) {
-        return { kind: 'retry', reason: fetchErrorReason(err) };
+        return { kind: 'retry', reason: redactText(fetchErrorReason(err)) };
       }
-      // Drain the body so the keep-alive connection is reused.
-      await res.arrayBuffer().catch(() => undefined);
       return classifyHttpStatus(res.status, res.headers.get('retry-after'), ctx.now());
     },
   };
