@@ -38,14 +38,21 @@ export function emptyGroupState(): GroupState {
  * number among equal identities, so the first old match maps to the first new one (§2.12).
  */
 export function ruleKeys(group: Pick<RuleGroupConfig, 'labels' | 'rules'>): string[] {
+  const cached = keyCache.get(group);
+  if (cached) return cached;
   const seen = new Map<string, number>();
-  return group.rules.map((r) => {
+  const keys = group.rules.map((r) => {
     const id = fingerprint({ ...mergedRuleLabels(group, r), '\u0000kind': r.kind, '\u0000name': r.name });
     const n = seen.get(id) ?? 0;
     seen.set(id, n + 1);
     return `${id}.${n}`;
   });
+  keyCache.set(group, keys);
+  return keys;
 }
+
+/** Group configs are immutable once loaded, so their rule keys are computed once per config object. */
+const keyCache = new WeakMap<object, string[]>();
 
 export interface GroupEvalDeps extends Omit<AlertingEvalOptions, 'expand'> {
   query(expr: string, timeMs: number): Promise<QueryResult>;

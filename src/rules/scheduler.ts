@@ -13,6 +13,7 @@ import type { TemplateExpander } from './types.js';
 
 export const RULE_EVAL_QUEUE = 'rule-eval';
 const SCHEDULER_PREFIX = 'eval:';
+const UPSERT_BATCH = 50;
 
 export interface RuleSchedulerOptions {
   redis: Redis;
@@ -66,10 +67,20 @@ export class RuleScheduler {
   private groups = new Map<string, RuleGroupConfig>();
   private queue?: Queue;
   private worker?: Worker;
+  private readonly offsets = new WeakMap<RuleGroupConfig, number>();
   readonly store: RuleStateStore;
 
   constructor(private readonly opts: RuleSchedulerOptions) {
     this.store = new RuleStateStore(opts.redis, opts.keyPrefix);
+  }
+
+  private offsetOf(g: RuleGroupConfig): number {
+    let offset = this.offsets.get(g);
+    if (offset === undefined) {
+      offset = groupOffsetMs(g.file, g.name, g.intervalMs);
+      this.offsets.set(g, offset);
+    }
+    return offset;
   }
 
   currentGroups(): RuleGroupConfig[] {
@@ -103,14 +114,21 @@ export class RuleScheduler {
       if (!next.has(id)) await queue.removeJobScheduler(SCHEDULER_PREFIX + id);
     }
     const now = this.opts.now();
-    for (const [id, g] of next) {
+    const changed = [...next].filter(([id, g]) => {
       const old = this.groups.get(id);
-      if (old && sameGroup(old, g)) continue;
-      const offset = groupOffsetMs(g.file, g.name, g.intervalMs);
-      await queue.upsertJobScheduler(
-        SCHEDULER_PREFIX + id,
-        { every: g.intervalMs, startDate: firstSlotAfterStart(now, g.intervalMs, offset), offset },
-        { name: 'eval', data: { groupId: id }, opts: { removeOnComplete: true, removeOnFail: 100 } },
+      return !(old && sameGroup(old, g));
+    });
+    // Upserts are independent; a few dozen in flight make a reload of thousands of groups quick.
+    for (let i = 0; i < changed.length; i += UPSERT_BATCH) {
+      await Promise.all(
+        changed.slice(i, i + UPSERT_BATCH).map(([id, g]) => {
+          const offset = this.offsetOf(g);
+          return queue.upsertJobScheduler(
+            SCHEDULER_PREFIX + id,
+            { every: g.intervalMs, startDate: firstSlotAfterStart(now, g.intervalMs, offset), offset },
+            { name: 'eval', data: { groupId: id }, opts: { removeOnComplete: true, removeOnFail: 100 } },
+          );
+        }),
       );
     }
     this.groups = next;
@@ -141,7 +159,7 @@ export class RuleScheduler {
     if (!g) return; // removed by a reload on this instance; its scheduler is gone too
     const key = groupKey(g);
     const { metrics, now } = this.opts;
-    const offset = groupOffsetMs(g.file, g.name, g.intervalMs);
+    const offset = this.offsetOf(g);
     const startedAt = now();
     const ts = slotAt(startedAt + earlyTolerance(g.intervalMs), g.intervalMs, offset);
     const token = randomUUID();

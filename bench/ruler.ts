@@ -1,0 +1,154 @@
+/**
+ * Ruler benchmark: 1,000 rule groups × 10 alerting rules at a 10 s interval, evaluated through BullMQ job
+ * schedulers and Redis state against a fast stand-in of the query API running in its own process.
+ * Prints scheduling jitter p50/p99 (query arrival − slot time for each group's first rule) and the ruler
+ * process' CPU time per group evaluation and per rule evaluation.
+ *
+ *   npx tsx bench/ruler.ts            # BENCH_GROUPS, BENCH_RULES, BENCH_INTERVAL_MS, BENCH_SECONDS override
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { createRuler } from '../src/app/ruler.js';
+import type { RuleConfig, RuleGroupConfig } from '../src/config/rules/types.js';
+import { RULE_EVAL_QUEUE } from '../src/rules/scheduler.js';
+import type { PostableAlert } from '../src/rules/sender.js';
+
+const GROUPS = Number(process.env.BENCH_GROUPS ?? 1000);
+const RULES = Number(process.env.BENCH_RULES ?? 10);
+const INTERVAL = Number(process.env.BENCH_INTERVAL_MS ?? 10_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 45);
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main() {
+  const standin = spawn(process.execPath, [new URL('./ruler-query-standin.mjs', import.meta.url).pathname], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: standin.stdout! })[Symbol.asyncIterator]();
+  const { port } = JSON.parse((await lines.next()).value as string) as { port: number };
+
+  const groups: RuleGroupConfig[] = [];
+  for (let g = 0; g < GROUPS; g++) {
+    const rules: RuleConfig[] = [];
+    for (let r = 0; r < RULES; r++) {
+      rules.push({
+        kind: 'alerting',
+        name: `BenchAlert${r}`,
+        expr: `bench_metric{group="g${g}",rule="${r}"} > 0`,
+        forMs: 30_000,
+        keepFiringForMs: 0,
+        labels: { severity: 'warning' },
+        annotations: { summary: '{{ $labels.host }} is {{ $value }}' },
+        index: r + 1,
+      });
+    }
+    groups.push({
+      file: 'bench.yml',
+      name: `g${g}`,
+      intervalMs: INTERVAL,
+      queryOffsetMs: 0,
+      limit: 0,
+      labels: {},
+      rules,
+      source: `g${g}`,
+    });
+  }
+
+  const id = Math.random().toString(36).slice(2, 8);
+  const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 1 });
+  const bullConnection = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
+  const keyPrefix = `klaxon-bench-ruler-${id}:`;
+  const queuePrefix = `{klaxon-bench-ruler-${id}}`;
+  let sent = 0;
+  const metrics = new Registry();
+  const ruler = createRuler(
+    { redis, bullConnection, keyPrefix, queuePrefix, logger: pino({ level: 'warn' }), metrics, now: Date.now },
+    {
+      groups,
+      datasource: { url: `http://127.0.0.1:${port}`, timeoutMs: 5000 },
+      sender: { send: async (alerts: PostableAlert[]) => void (sent += alerts.length) },
+      externalLabels: { cluster: 'bench' },
+      externalURL: 'http://klaxon.example',
+      concurrency: 64,
+    },
+  );
+  const t0 = Date.now();
+  await ruler.start();
+  console.log(
+    `started ${GROUPS} groups × ${RULES} rules at ${INTERVAL} ms in ${Date.now() - t0} ms; measuring ${SECONDS}s`,
+  );
+  // Skip the first interval (every group's first slot is up to one interval away).
+  await new Promise((r) => setTimeout(r, INTERVAL));
+  const iterations = async () =>
+    ((await metrics.getSingleMetric('klaxon_rule_group_iterations_total')?.get())?.values ?? []).reduce(
+      (n, v) => n + v.value,
+      0,
+    );
+  const missed = async () =>
+    ((await metrics.getSingleMetric('klaxon_rule_group_iterations_missed_total')?.get())?.values ?? []).reduce(
+      (n, v) => n + v.value,
+      0,
+    );
+  const it0 = await iterations();
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  const cpu = process.cpuUsage(cpu0);
+  const wall = performance.now() - wall0;
+  const evals = (await iterations()) - it0;
+  await ruler.stop();
+
+  standin.kill('SIGTERM');
+  const stats = JSON.parse((await lines.next()).value as string) as { queries: number; jitter: number[] };
+  const jitter = stats.jitter.slice(GROUPS).sort((a, b) => a - b); // drop the first (warm-up) round
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  console.log(
+    JSON.stringify(
+      {
+        groups: GROUPS,
+        rulesPerGroup: RULES,
+        intervalMs: INTERVAL,
+        measuredSeconds: Math.round(wall / 1000),
+        groupEvaluations: evals,
+        expectedEvaluations: Math.round((GROUPS * wall) / INTERVAL),
+        missedIterations: await missed(),
+        queries: stats.queries,
+        alertsSent: sent,
+        jitterMs: {
+          samples: jitter.length,
+          p50: percentile(jitter, 50),
+          p99: percentile(jitter, 99),
+          max: jitter.at(-1),
+        },
+        cpu: {
+          processCpuPercent: Math.round((cpuMs / wall) * 1000) / 10,
+          msPerGroupEvaluation: Math.round((cpuMs / evals) * 1000) / 1000,
+          msPerRuleEvaluation: Math.round((cpuMs / (evals * RULES)) * 1000) / 1000,
+        },
+      },
+      null,
+      2,
+    ),
+  );
+
+  const q = new Queue(RULE_EVAL_QUEUE, { connection: bullConnection, prefix: queuePrefix });
+  await q.obliterate({ force: true });
+  await q.close();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+  await redis.quit();
+  await bullConnection.quit();
+}
+
+await main();
