@@ -26,8 +26,8 @@ interface ApiSilence {
   matchers: unknown[];
   status: { state: string };
 }
-const list = async (server: AmtoolServer): Promise<ApiSilence[]> =>
-  (await fetch(`${server.url}/api/v2/silences`)).json();
+const list = async (server: AmtoolServer) =>
+  (await (await fetch(`${server.url}/api/v2/silences`)).json()) as ApiSilence[];
 
 beforeAll(async () => {
   [source, target] = await Promise.all([startAmtoolServer(CONFIG), startAmtoolServer(CONFIG)]);
