@@ -124,8 +124,108 @@ td.empty{color:#6b7280;font-style:italic}code{font-size:12px;background:#f1f3f5;
 `;
 }
 
-export function statusPageRoutes(app: FastifyInstance, data: StatusPageData, now: () => number): void {
-  app.get('/', async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').send(await renderStatusPage(data, new Date(now()))),
-  );
+/**
+ * Serves the page at `/`. Its data comes from Klaxon's own public APIs (through `inject`, with the caller's
+ * credentials), so the page shows exactly what the APIs would and needs no access of its own.
+ */
+export function statusPageRoutes(app: FastifyInstance, now: () => number): void {
+  app.get('/', async (request, reply) => {
+    const authorization = request.headers.authorization;
+    // The page is mounted under the route prefix, and so are the APIs it reads.
+    const base = request.url.replace(/\/?(\?.*)?$/, '');
+    const get = async <T>(url: string): Promise<T | undefined> => {
+      const res = await app.inject({ method: 'GET', url: base + url, headers: authorization ? { authorization } : {} });
+      return res.statusCode === 200 ? (res.json() as T) : undefined;
+    };
+    const html = await renderStatusPage(apiData(get), new Date(now()));
+    return reply.type('text/html; charset=utf-8').send(html);
+  });
+}
+
+type Getter = <T>(url: string) => Promise<T | undefined>;
+
+interface PromRulesResponse {
+  data: {
+    groups: Array<{
+      name: string;
+      file: string;
+      lastEvaluation: string;
+      rules: Array<{ health: string; lastError?: string }>;
+    }>;
+  };
+}
+interface GettableAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  status: { state: string };
+}
+interface GettableSilence {
+  id: string;
+  status: { state: string };
+  matchers: Array<{ name: string; value: string; isRegex: boolean; isEqual?: boolean }>;
+  endsAt: string;
+  createdBy: string;
+  comment: string;
+}
+interface DeliveryRecord {
+  time: string;
+  receiver: string;
+  integration: string;
+  status: string;
+  groupKey: string;
+  error?: string;
+}
+
+function apiData(get: Getter): StatusPageData {
+  return {
+    async ruleGroups() {
+      const res = await get<PromRulesResponse>('/api/v1/rules');
+      return (res?.data.groups ?? []).map((g) => {
+        const failing = g.rules.find((r) => r.health === 'err');
+        const health = failing ? 'err' : g.rules.every((r) => r.health === 'ok') ? 'ok' : 'unknown';
+        return {
+          file: g.file,
+          name: g.name,
+          health,
+          lastEvaluation: g.lastEvaluation,
+          ...(failing?.lastError ? { lastError: failing.lastError } : {}),
+          rules: g.rules.length,
+        };
+      });
+    },
+    async alerts() {
+      const res = (await get<GettableAlert[]>('/api/v2/alerts')) ?? [];
+      return res.map((a) => ({
+        labels: a.labels,
+        state: a.status.state,
+        startsAt: a.startsAt,
+        ...(a.annotations.summary ? { summary: a.annotations.summary } : {}),
+      }));
+    },
+    async silences() {
+      const res = (await get<GettableSilence[]>('/api/v2/silences')) ?? [];
+      return res.map((s) => ({
+        id: s.id,
+        state: s.status.state,
+        matchers: s.matchers
+          .map((m) => `${m.name}${m.isEqual === false ? '!' : '='}${m.isRegex ? '~' : ''}"${m.value}"`)
+          .join(', '),
+        endsAt: s.endsAt,
+        createdBy: s.createdBy,
+        comment: s.comment,
+      }));
+    },
+    async deliveries() {
+      const res = await get<{ deliveries: DeliveryRecord[] }>('/api/klaxon/v1/deliveries?limit=20');
+      return (res?.deliveries ?? []).map((d) => ({
+        time: d.time,
+        receiver: d.receiver,
+        integration: d.integration,
+        status: d.status,
+        groupKey: d.groupKey,
+        ...(d.error ? { error: d.error } : {}),
+      }));
+    },
+  };
 }

@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type onRequestHookHandler,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Component } from './component.js';
@@ -12,16 +17,19 @@ export interface ServerOptions {
   /** Validates and applies the configuration files again; resolves to an error text when rejected. */
   reload: () => Promise<string | null>;
   routePrefix: string;
+  /** Authentication and authorisation, run before every route. */
+  authenticate?: onRequestHookHandler;
 }
 
 /** Fastify with the endpoints every role serves: health, readiness, metrics and reload. */
 export function buildServer(opts: ServerOptions): FastifyInstance {
   const app = Fastify({
-    loggerInstance: opts.logger.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Request logs are per-request noise at info level; the http child only reports warnings and errors.
+    loggerInstance: opts.logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: 32 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
   });
+  if (opts.authenticate) app.addHook('onRequest', opts.authenticate);
   const prefix = opts.routePrefix === '/' ? '' : opts.routePrefix.replace(/\/$/, '');
 
   app.register(

@@ -50,6 +50,10 @@ export const klaxonFileSchema = z
           .strict(),
       )
       .optional(),
+    /** Alertmanager web-config style users: name → `sha256:<hex>` of the password. */
+    basic_auth_users: z.record(z.string(), z.string()).optional(),
+    /** Scopes granted without credentials while auth is enabled, e.g. [read] for dashboards. */
+    anonymous_scopes: z.array(z.enum(['read', 'alerts:write', 'silences:write', 'admin'])).optional(),
   })
   .strict();
 
@@ -76,6 +80,8 @@ export interface KlaxonSettings {
   validationScheme: 'utf8' | 'legacy';
   alertmanagers: string[];
   apiTokens: NonNullable<KlaxonFile['api_tokens']>;
+  basicAuthUsers: Record<string, string>;
+  anonymousScopes: NonNullable<KlaxonFile['anonymous_scopes']>;
 }
 
 /** Flag and environment overrides, already named like the settings. */
@@ -176,5 +182,7 @@ export function resolveSettings(file: KlaxonFile, overrides: SettingOverrides, b
     validationScheme: overrides.validationScheme ?? file.validation_scheme ?? 'utf8',
     alertmanagers: file.alertmanagers ?? [],
     apiTokens: file.api_tokens ?? [],
+    basicAuthUsers: file.basic_auth_users ?? {},
+    anonymousScopes: file.anonymous_scopes ?? [],
   };
 }

@@ -55,3 +55,19 @@ export function redactUrl(url: string): string {
     return url;
   }
 }
+
+/** Resolves when the connection is ready, however long Redis takes to come up, or when `cancelled()` turns true. */
+export function redisReadyPromise(redis: Redis, cancelled: () => boolean): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const poll = setInterval(() => {
+      if (cancelled()) done();
+    }, 200);
+    const done = () => {
+      clearInterval(poll);
+      redis.off('ready', done);
+      resolve();
+    };
+    redis.on('ready', done);
+  });
+}
