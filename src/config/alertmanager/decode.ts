@@ -25,6 +25,11 @@ export class AmDecoder extends YamlDecoder {
     return out;
   }
 
+  /** A null (`~`, `null`, empty) decodes as Go's zero value '' rather than its source text. */
+  override string(node: unknown): string | undefined {
+    return this.isNull(node) ? '' : super.string(node);
+  }
+
   warning(node: unknown, message: string): void {
     this.problems.push({ file: this.file, ...this.position(node), message, severity: 'warning' });
   }
@@ -50,8 +55,9 @@ export class AmDecoder extends YamlDecoder {
     return undefined;
   }
 
+  /** Prometheus duration; null leaves the field unset (Go's nil *model.Duration), so defaults apply. */
   durationMs(f: Field | undefined): number | undefined {
-    if (!f) return undefined;
+    if (!f || this.isNull(f.node)) return undefined;
     const s = this.string(f.node);
     if (s === undefined) return undefined;
     try {
