@@ -84,6 +84,9 @@ export async function startKlaxon(options: KlaxonOptions): Promise<KlaxonInstanc
     receivers: config.alertmanager.receivers,
     templates: config.templates,
     onOutcome: (request, outcome) => router!.onOutcome(request, outcome),
+    attempts: settings.notify.attempts,
+    backoffMs: parseDuration(settings.notify.backoff),
+    concurrency: settings.notify.concurrency,
   });
   router = createRouter(deps, {
     config: config.alertmanager,

@@ -50,6 +50,14 @@ export const klaxonFileSchema = z
           .strict(),
       )
       .optional(),
+    notify: z
+      .object({
+        attempts: z.number().int().positive().optional(),
+        backoff: durationString.optional(),
+        concurrency: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
     /** Alertmanager web-config style users: name → `sha256:<hex>` of the password. */
     basic_auth_users: z.record(z.string(), z.string()).optional(),
     /** Scopes granted without credentials while auth is enabled, e.g. [read] for dashboards. */
@@ -81,6 +89,8 @@ export interface KlaxonSettings {
   alertmanagers: string[];
   apiTokens: NonNullable<KlaxonFile['api_tokens']>;
   basicAuthUsers: Record<string, string>;
+  /** Delivery retries: attempts before a notification becomes a dead letter, first backoff delay. */
+  notify: { attempts: number; backoff: string; concurrency: number };
   anonymousScopes: NonNullable<KlaxonFile['anonymous_scopes']>;
 }
 
@@ -183,6 +193,11 @@ export function resolveSettings(file: KlaxonFile, overrides: SettingOverrides, b
     alertmanagers: file.alertmanagers ?? [],
     apiTokens: file.api_tokens ?? [],
     basicAuthUsers: file.basic_auth_users ?? {},
+    notify: {
+      attempts: file.notify?.attempts ?? 8,
+      backoff: file.notify?.backoff ?? '1s',
+      concurrency: file.notify?.concurrency ?? 16,
+    },
     anonymousScopes: file.anonymous_scopes ?? [],
   };
 }
