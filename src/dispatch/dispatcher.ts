@@ -36,6 +36,10 @@ interface FlushJob {
   ts: number;
 }
 
+function flushJobId(tick: FlushJob): string {
+  return `${tick.groupId}-${tick.ts}`;
+}
+
 /** One routed placement of an alert: which group of which route node it belongs to. */
 export interface Placement {
   route: RouteConfig;
@@ -58,6 +62,8 @@ export class Dispatcher {
   readonly outcomes: FlushOutcomes;
   private queue: Queue<FlushJob> | undefined;
   private worker: Worker<FlushJob> | undefined;
+  /** Local timers for the ticks this instance scheduled, keyed by job id (see `schedule`). */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly deps: Deps,
@@ -93,7 +99,7 @@ export class Dispatcher {
   async start(): Promise<void> {
     const connection = this.deps.bullConnection;
     this.queue = new Queue<FlushJob>(FLUSH_QUEUE, { connection, prefix: this.deps.queuePrefix });
-    this.worker = new Worker<FlushJob>(FLUSH_QUEUE, (job) => this.runFlushJob(job), {
+    this.worker = new Worker<FlushJob>(FLUSH_QUEUE, (job: Job<FlushJob>) => this.runTick(job.data), {
       connection,
       prefix: this.deps.queuePrefix,
       concurrency: this.opts.concurrency ?? 64,
@@ -106,6 +112,8 @@ export class Dispatcher {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
     const worker = this.worker;
     if (worker) {
       const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000).unref());
@@ -149,21 +157,38 @@ export class Dispatcher {
     );
   }
 
+  /**
+   * Arm ticks. The delayed BullMQ job is the durable timer (any instance runs it, it survives restarts), but
+   * Redis wakes blocked clients only on its ~100ms cron, so the scheduling instance also sets a local timer
+   * for the exact time. Whichever runs first claims the tick atomically (group-tick.lua); the other finds it
+   * stale and does nothing.
+   */
   private async schedule(ticks: FlushJob[], now: number): Promise<void> {
     if (ticks.length === 0) return;
     if (!this.queue) throw new Error('dispatcher not started');
+    for (const t of ticks) this.armLocalTimer(t, now);
     await this.queue.addBulk(
       ticks.map((t) => ({
         name: 'flush',
         data: t,
-        opts: {
-          jobId: `${t.groupId}-${t.ts}`,
-          delay: Math.max(0, t.ts - now),
-          removeOnComplete: true,
-          removeOnFail: true,
-        },
+        opts: { jobId: flushJobId(t), delay: Math.max(0, t.ts - now), removeOnComplete: true, removeOnFail: true },
       })),
     );
+  }
+
+  private armLocalTimer(tick: FlushJob, now: number): void {
+    const id = flushJobId(tick);
+    if (this.timers.has(id) || !this.worker) return;
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(id);
+        this.runTick(tick).catch((err: unknown) =>
+          this.deps.logger.error({ err, groupId: tick.groupId }, 'group flush failed'),
+        );
+      },
+      Math.max(0, tick.ts - now),
+    );
+    this.timers.set(id, timer);
   }
 
   /** After a restart, make sure every stored group has its next tick queued (job ids make this idempotent). */
@@ -183,17 +208,21 @@ export class Dispatcher {
     await this.insert(await this.opts.alerts.listAll(), this.deps.now());
   }
 
-  private async runFlushJob(job: Job<FlushJob>): Promise<void> {
-    const { groupId, ts } = job.data;
+  private async runTick({ groupId, ts }: FlushJob): Promise<void> {
     const meta = await this.groups.meta(groupId);
     const route = meta ? this.routes.route(meta.routeId) : undefined;
     if (!meta || !route) return;
     const now = this.deps.now();
     const tick = await this.groups.tick(groupId, ts, now, route.groupIntervalMs);
+    this.deps.logger.debug({ groupKey: meta.groupKey, tick: ts, late: now - ts, result: tick.kind }, 'group tick');
     if (tick.kind !== 'flush') return;
-    await this.schedule([{ groupId, ts: tick.next }], now);
-    if (tick.members.size > 0)
-      await this.flush({ groupId, groupKey: meta.groupKey, groupLabels: meta.labels, route }, tick.members, now);
+    // The next tick is armed before this flush completes, so a slow flush never delays the timer.
+    await Promise.all([
+      this.schedule([{ groupId, ts: tick.next }], now),
+      tick.members.size > 0
+        ? this.flush({ groupId, groupKey: meta.groupKey, groupLabels: meta.labels, route }, tick.members, now)
+        : undefined,
+    ]);
   }
 
   /** One flush of a group (SEMANTICS §5.4, §5.5). */
@@ -261,6 +290,10 @@ export class Dispatcher {
     const claimTtl = Math.max(1000, ctx.route.groupIntervalMs / 2);
     const owned = [];
     for (const request of plan.send) if (await this.outcomes.claim(request, claimTtl, token)) owned.push(request);
+    this.deps.logger.debug(
+      { groupKey: ctx.groupKey, receiver, send: plan.send.length, owned: owned.length, writes: plan.writes.length },
+      'flush decisions',
+    );
     if (owned.length === 0) return 0;
     await this.outcomes.open(
       ctx.groupKey,

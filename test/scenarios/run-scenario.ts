@@ -97,6 +97,8 @@ export async function replayScenario(c: ScenarioCase, start: StartInstance): Pro
   let t0 = 0;
   try {
     await waitReady(base);
+    // A read-only request before t0 so the first timed step does not pay for the server's warm-up.
+    await call(base, 'GET', '/api/v2/alerts');
     t0 = Date.now();
     for (const step of scenario.steps) {
       await sleep(t0 + step.at - Date.now());
@@ -183,4 +185,54 @@ function compareRun(c: ScenarioCase, run: Run): string[] {
     for (const d of diffs) problems.push(`${label}: ${d}`);
   }
   return problems;
+}
+
+/**
+ * Exercise a fresh server once (one alert through group_wait 0 to a webhook) so the timed scenarios do not pay
+ * for the process' cold start (module JIT, first template render, first outbound connection).
+ */
+export async function warmUp(start: StartInstance): Promise<void> {
+  const sink = await startScenarioSink();
+  const dir = mkdtempSync(join(tmpdir(), 'klaxon-scenario-warmup-'));
+  const configPath = join(dir, 'alertmanager.yml');
+  writeFileSync(
+    configPath,
+    `route:\n  receiver: r\n  group_wait: 0s\nreceivers:\n  - name: r\n    webhook_configs:\n      - url: http://127.0.0.1:${sink.port}/r\n`,
+  );
+  const instance = await start(configPath, 'warmup');
+  try {
+    const base = `http://127.0.0.1:${instance.port}`;
+    await waitReady(base);
+    await call(base, 'POST', '/api/v2/alerts', JSON.stringify([{ labels: { alertname: 'WarmUp' } }]));
+    const deadline = Date.now() + 10_000;
+    while (sink.arrivals.length === 0 && Date.now() < deadline) await sleep(20);
+    await call(base, 'GET', '/api/v2/alerts/groups');
+  } finally {
+    await instance.stop();
+    await sink.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Run `fn` over `items` with at most `limit` in flight. The slots start `staggerMs` apart so the runs' timed
+ * events (first flushes at t0 + group_wait) do not all coincide on the shared CPU.
+ */
+export async function runPool<T, R>(
+  items: T[],
+  limit: number,
+  staggerMs: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (_: unknown, slot: number) => {
+    await sleep(slot * staggerMs);
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
