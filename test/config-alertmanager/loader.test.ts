@@ -194,7 +194,7 @@ receivers:
     ).toEqual([
       '2:13: undefined receiver "nobody" used in route',
       '3:15: unknown unit "x" in duration "1x"',
-      '5:18: error parsing regexp: missing closing ): `^(?:()$`',
+      '5:22: error parsing regexp: missing closing ): `^(?:()$`',
       '6:24: repeat_interval cannot be zero',
       '7:7: field unknown not found in type config.plain',
       '10:29: unsupported scheme "ftp" for URL',

@@ -30,6 +30,24 @@ export class AmDecoder extends YamlDecoder {
     return this.isNull(node) ? '' : super.string(node);
   }
 
+  /**
+   * Report a problem at a character offset inside a one-line scalar (e.g. a matcher string), when the YAML text
+   * is the value verbatim (no escapes or folding); otherwise at the scalar's start.
+   */
+  errorAt(node: unknown, offset: number, message: string): void {
+    const n = this.resolve(node);
+    const pos = this.position(n);
+    if (isScalar(n) && typeof n.value === 'string' && !n.value.includes('\n')) {
+      const v = n.value;
+      const verbatim =
+        n.type === 'PLAIN' ||
+        (n.type === 'QUOTE_SINGLE' && !v.includes("'")) ||
+        (n.type === 'QUOTE_DOUBLE' && !/["\\]/.test(v));
+      if (verbatim) pos.col += (n.type === 'PLAIN' ? 0 : 1) + offset;
+    }
+    this.problems.push({ file: this.file, ...pos, message, severity: 'error' });
+  }
+
   warning(node: unknown, message: string): void {
     this.problems.push({ file: this.file, ...this.position(node), message, severity: 'warning' });
   }

@@ -151,7 +151,7 @@ export function decodeRouteMatchers(
       out.push(...parseMatchers(line, mode, (warning) => d.warning(item, warning)));
     } catch (err) {
       if (!(err instanceof MatcherError)) throw err;
-      d.error(item, err.message);
+      d.errorAt(item, err.offset, err.message);
     }
   }
   return sortMatchers(out);
