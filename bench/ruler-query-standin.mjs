@@ -1,6 +1,7 @@
 // Fast stand-in of Prometheus' /api/v1/query for bench/ruler.ts, run as its own process so the ruler's CPU
 // can be measured alone. For queries of rule 0 of a group it records arrival time minus the requested `time`
-// (the slot), i.e. the scheduling jitter plus one loopback HTTP hop. Prints JSON stats on SIGTERM.
+// (the slot), i.e. the scheduling jitter plus one loopback HTTP hop, as [arrival, jitter] pairs.
+// Prints JSON stats on SIGTERM.
 import { createServer } from 'node:http';
 
 const jitter = [];
@@ -20,7 +21,7 @@ const server = createServer((req, res) => {
     const form = new URLSearchParams(body);
     const query = form.get('query') ?? '';
     queries++;
-    if (query.includes('rule="0"')) jitter.push(Date.now() - Number(form.get('time')) * 1000);
+    if (query.includes('rule="0"')) jitter.push([Date.now(), Date.now() - Number(form.get('time')) * 1000]);
     res.writeHead(200, { 'Content-Type': 'application/json' });
     // Odd rules return one series (an active alert), even rules none.
     res.end(/rule="\d*[13579]"/.test(query) ? firing : empty);
