@@ -36,7 +36,8 @@ export function notifyMetrics(registry: Registry, countJobs: () => Promise<Recor
       labelNames: ['state'],
       registers: [registry],
       async collect() {
-        const counts = await countJobs();
+        // A scrape while Redis is unreachable (or after stop) keeps the last values instead of failing /metrics.
+        const counts = await countJobs().catch(() => ({}));
         for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
       },
     }),

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { deliveriesRoutes } from '../api/klaxon-v1/deliveries.js';
@@ -80,6 +81,8 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
   let registry = buildRegistry(opts.receivers, opts.templates, plugins);
   let worker: Worker<NotifyJobData> | undefined;
   const stopping = new AbortController();
+  // Every running send (up to `concurrency`) listens for shutdown.
+  setMaxListeners(0, stopping.signal);
 
   async function record(rec: NewDeliveryRecord): Promise<void> {
     metrics.notifications.inc({ receiver: rec.receiver, integration: rec.integration, status: rec.status });
@@ -103,10 +106,17 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     if (!integration) return { kind: 'permanent', reason: 'integration is no longer configured' };
     // §5.7: nothing left to send (e.g. only resolved alerts with send_resolved false) is a success.
     if (request.alerts.length === 0) return { kind: 'delivered' };
+    // One signal per send, linked to shutdown: listeners that fetch attaches die with it instead of piling up
+    // on the long-lived shutdown signal.
+    const job = new AbortController();
+    const abort = () => job.abort();
+    stopping.signal.addEventListener('abort', abort, { once: true });
     try {
-      return await integration.send(request, stopping.signal);
+      return await integration.send(request, job.signal);
     } catch (err) {
       return { kind: 'retry', reason: redactError(err).message };
+    } finally {
+      stopping.signal.removeEventListener('abort', abort);
     }
   }
 
