@@ -6,9 +6,9 @@
  */
 import { parser } from '@prometheus-io/lezer-promql';
 import { RE2JS } from 're2js';
+import { FUNCTIONS, type ValueType } from './promql-functions.js';
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
-type ValueType = 'scalar' | 'vector' | 'matrix' | 'string';
 
 export interface PromQLError {
   /** Offset into the expression text where the problem starts. */
@@ -181,12 +181,14 @@ class TypeChecker {
           const bracket = n.getChild('DurationExpr');
           throw new SemanticError(bracket ? bracket.from - 1 : n.from, 'ranges only allowed for vector selectors');
         }
+        this.checkRange(n.getChild('DurationExpr'));
         return 'matrix';
       }
       case 'SubqueryExpr': {
         const inner = this.exprChildren(n)[0];
         const t = inner ? this.check(inner) : 'vector';
         if (t !== 'vector') throw new SemanticError(n.from, `subquery is only allowed on instant vector, got ${t}`);
+        for (const d of n.getChildren('DurationExpr')) this.checkRange(d);
         return 'matrix';
       }
       case 'ParenExpr':
@@ -219,20 +221,37 @@ class TypeChecker {
     }
   }
 
+  /** A literal range or step of zero (`x[0s]`, `x[5m:0s]`); computed durations are left to the server. */
+  private checkRange(range: SyntaxNode | null): void {
+    const literal = range?.firstChild;
+    if (!range || !literal || literal.nextSibling || literal.name !== 'NumberDurationLiteralInDurationContext') return;
+    const text = this.text(literal);
+    if (/^0+(\.0*)?$/.test(text) || /^(0+[a-z]+)+$/.test(text)) {
+      throw new SemanticError(range.from, 'duration must be greater than 0');
+    }
+  }
+
   private checkSelector(n: SyntaxNode): void {
-    let nonEmpty = n.getChild('Identifier') !== null;
+    const identifier = n.getChild('Identifier');
+    let metricName = identifier ? this.text(identifier) : undefined;
+    let nonEmpty = identifier !== null;
     // Whether a regex matches '' is costly in re2js, so it is only asked when the selector needs it.
     const regexes: Array<{ re: RE2JS; negated: boolean }> = [];
     const matchers = n.getChild('LabelMatchers');
     for (const m of matchers ? this.children(matchers) : []) {
       if (m.name === 'QuotedLabelName') {
         nonEmpty = true; // `{"metric.name"}`: a metric name
+        metricName = this.setMetricName(n, metricName, unquote(this.text(m)));
         continue;
       }
       const op = m.getChild('MatchOp');
       const literal = m.getChild('StringLiteral');
       if (!op || !literal) continue;
       const value = unquote(this.text(literal));
+      const nameNode = m.getChild('LabelName') ?? m.getChild('QuotedLabelName');
+      const labelName =
+        nameNode?.name === 'LabelName' ? this.text(nameNode) : nameNode ? unquote(this.text(nameNode)) : '';
+      if (labelName === '__name__') metricName = this.setMetricName(n, metricName, value);
       const opText = this.text(op);
       if (opText === '=~' || opText === '!~') {
         regexes.push({ re: compileMatcherRegex(value, m.from), negated: opText === '!~' });
@@ -243,6 +262,16 @@ class TypeChecker {
     if (!nonEmpty && !regexes.some(({ re, negated }) => re.matches('') === negated)) {
       throw new SemanticError(n.from, 'vector selector must contain at least one non-empty matcher');
     }
+  }
+
+  private setMetricName(selector: SyntaxNode, current: string | undefined, name: string): string {
+    if (current !== undefined) {
+      throw new SemanticError(
+        selector.from,
+        `metric name must not be set twice: ${JSON.stringify(current)} or ${JSON.stringify(name)}`,
+      );
+    }
+    return name;
   }
 
   private checkBinary(n: SyntaxNode): ValueType {
@@ -269,6 +298,20 @@ class TypeChecker {
       }
     }
     const clause = matching ? this.children(matching) : [];
+    const on = clause.some((c) => c.name === 'On');
+    const labelsOf = (c: SyntaxNode | undefined) =>
+      c
+        ? this.children(c)
+            .filter((l) => l.name === 'LabelName')
+            .map((l) => this.text(l))
+        : [];
+    const matchingLabels = labelsOf(clause.find((c) => c.name === 'GroupingLabels'));
+    const grouping = clause.find((c) => /^Group(Left|Right)$/.test(c.name));
+    const include = labelsOf(grouping?.nextSibling?.name === 'GroupingLabels' ? grouping.nextSibling : undefined);
+    const both = on ? include.find((l) => matchingLabels.includes(l)) : undefined;
+    if (both !== undefined) {
+      throw new SemanticError(op.from, `label ${JSON.stringify(both)} must not occur in ON and GROUP clause at once`);
+    }
     if (lt !== 'vector' || rt !== 'vector') {
       // An empty `on()` / `ignoring()` next to a scalar is dropped silently; labels in it are an error.
       if (clause.some((c) => c.name === 'GroupingLabels' && c.firstChild !== null)) {
@@ -390,56 +433,3 @@ export function unquote(literal: string): string {
     return ESCAPES[c] ?? esc;
   });
 }
-
-interface FunctionSignature {
-  args: ValueType[];
-  /** 0: exactly `args`; n > 0: the last argument is optional and may repeat up to n times; -1: unbounded. */
-  variadic: number;
-  returns: ValueType;
-}
-
-const s: ValueType = 'scalar';
-const v: ValueType = 'vector';
-const m: ValueType = 'matrix';
-const str: ValueType = 'string';
-const sig = (args: ValueType[], returns: ValueType = v, variadic = 0): FunctionSignature => ({
-  args,
-  variadic,
-  returns,
-});
-
-/** Prometheus' promql/parser/functions.go (3.x); functions missing here are trusted to the grammar. */
-const FUNCTIONS: Record<string, FunctionSignature> = {
-  ...Object.fromEntries(
-    'abs ceil exp floor ln log2 log10 sgn sqrt deg rad sin sinh cos cosh tan tanh asin asinh acos acosh atan atanh absent timestamp sort sort_desc histogram_avg histogram_count histogram_sum histogram_stddev histogram_stdvar'
-      .split(' ')
-      .map((name) => [name, sig([v])]),
-  ),
-  ...Object.fromEntries(
-    'day_of_month day_of_week day_of_year days_in_month hour minute month year'
-      .split(' ')
-      .map((name) => [name, sig([v], v, 1)]),
-  ),
-  ...Object.fromEntries(
-    'rate irate increase delta idelta deriv changes resets absent_over_time present_over_time avg_over_time count_over_time last_over_time first_over_time max_over_time min_over_time sum_over_time stddev_over_time stdvar_over_time mad_over_time ts_of_max_over_time ts_of_min_over_time ts_of_last_over_time ts_of_first_over_time'
-      .split(' ')
-      .map((name) => [name, sig([m])]),
-  ),
-  clamp: sig([v, s, s]),
-  clamp_max: sig([v, s]),
-  clamp_min: sig([v, s]),
-  double_exponential_smoothing: sig([m, s, s]),
-  histogram_fraction: sig([s, s, v]),
-  histogram_quantile: sig([s, v]),
-  label_join: sig([v, str, str, str], v, -1),
-  label_replace: sig([v, str, str, str, str]),
-  pi: sig([], s),
-  predict_linear: sig([m, s]),
-  quantile_over_time: sig([s, m]),
-  round: sig([v, s], v, 1),
-  scalar: sig([v], s),
-  sort_by_label: sig([v, str], v, -1),
-  sort_by_label_desc: sig([v, str], v, -1),
-  time: sig([], s),
-  vector: sig([s]),
-};

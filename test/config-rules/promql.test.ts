@@ -73,6 +73,9 @@ describe('checkPromQL', () => {
     ['sum(rate(x[5m]))[5m]', '1:17', 'ranges only allowed for vector selectors'],
     ['{job=""}', '1:1', 'vector selector must contain at least one non-empty matcher'],
     ['{job=~".*"}', '1:1', 'vector selector must contain at least one non-empty matcher'],
+    ['foo{__name__="bar"}', '1:1', 'metric name must not be set twice: "foo" or "bar"'],
+    ['a * on(x) group_left(x) b', '1:3', 'label "x" must not occur in ON and GROUP clause at once'],
+    ['x[0s:1m]', '1:3', 'duration must be greater than 0'],
   ])('rejects %s at %s: %s', (expr, pos, message) => {
     expect(check(expr)).toBe(`could not parse expression: ${pos}: parse error: ${message}`);
   });

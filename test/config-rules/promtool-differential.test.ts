@@ -105,6 +105,16 @@ const EXPRESSIONS = [
   'sort_desc(sum by (job) (up))',
   'changes(up[1h]) > 3',
   'increase(x[1h]) / 3600',
+  'foo{__name__="bar"}',
+  'foo{__name__=~"bar"}',
+  '{__name__="bar"}',
+  'a * on(x) group_left(x) b',
+  'a * on(x) group_left(y) b',
+  'a * ignoring(x) group_left(x) b',
+  'x[0s]',
+  'x[0s:1m]',
+  'x[1m:0s]',
+  'x[1m:]',
 ];
 
 const TEMPLATES = [
