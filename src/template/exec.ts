@@ -328,14 +328,14 @@ class State {
 
   private evalFieldNode(dot: unknown, dotIface: boolean, field: FieldNode, args: Node[] | null, final: Final) {
     this.at(field);
-    return this.evalFieldChain(dot, dotIface, dot, dotIface, field, field.ident, args, final);
+    return this.evalFieldChain(dot, dotIface, dot, dotIface, field, field.ident, 0, args, final);
   }
 
   private evalChainNode(dot: unknown, dotIface: boolean, chain: ChainNode, args: Node[] | null, final: Final) {
     this.at(chain);
     if (chain.node.k === 'nil') this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
     const pipe = this.evalArg(dot, dotIface, null, chain.node);
-    return this.evalFieldChain(dot, dotIface, pipe, false, chain, chain.field, args, final);
+    return this.evalFieldChain(dot, dotIface, pipe, false, chain, chain.field, 0, args, final);
   }
 
   private evalVariableNode(dot: unknown, dotIface: boolean, v: VariableNode, args: Node[] | null, final: Final) {
@@ -346,7 +346,7 @@ class State {
       this.lastIface = variable.iface;
       return variable.value;
     }
-    return this.evalFieldChain(dot, dotIface, variable.value, variable.iface, v, v.ident.slice(1), args, final);
+    return this.evalFieldChain(dot, dotIface, variable.value, variable.iface, v, v.ident, 1, args, final);
   }
 
   private evalFieldChain(
@@ -356,11 +356,12 @@ class State {
     iface: boolean,
     node: Node,
     ident: string[],
+    start: number,
     args: Node[] | null,
     final: Final,
   ): unknown {
     const n = ident.length;
-    for (let i = 0; i < n - 1; i++) {
+    for (let i = start; i < n - 1; i++) {
       receiver = this.evalField(dot, dotIface, ident[i]!, node, null, MISSING, receiver, iface);
       iface = this.lastIface;
     }
@@ -396,18 +397,18 @@ class State {
       if (this.env.missingKey === 'error') this.errorf(`nil data; no entry for key ${goQuote(name)}`);
       return undefined;
     }
-    const typ = iface ? 'interface {}' : typeName(receiver);
-    if (receiver === null) this.errorf(`nil pointer evaluating ${typ}.${name}`);
+    const typ = () => (iface ? 'interface {}' : typeName(receiver));
+    if (receiver === null) this.errorf(`nil pointer evaluating ${typ()}.${name}`);
     const t = receiver instanceof GoNilPtr ? receiver.type : goTypeOf(receiver);
     const method = t?.methods?.[name] ?? methodOfBuiltinType(receiver, name);
     if (method !== undefined) {
-      if (receiver instanceof GoNilPtr) this.errorf(`nil pointer evaluating ${typ}.${name}`);
+      if (receiver instanceof GoNilPtr) this.errorf(`nil pointer evaluating ${typ()}.${name}`);
       return this.evalCall(dot, dotIface, method, [receiver], node, name, args, final);
     }
     const hasArgs = (args !== null && args.length > 1) || final !== MISSING;
     const k = kindOf(receiver);
     if ((k === 'struct' || k === 'ptr') && t?.fields?.[name] !== undefined) {
-      if (receiver instanceof GoNilPtr) this.errorf(`nil pointer evaluating ${typ}.${name}`);
+      if (receiver instanceof GoNilPtr) this.errorf(`nil pointer evaluating ${typ()}.${name}`);
       if (hasArgs) this.errorf(`${name} has arguments but cannot be invoked as function`);
       return t.fields[name]!(receiver);
     }
@@ -428,7 +429,7 @@ class State {
       }
       return undefined;
     }
-    this.errorf(`can't evaluate field ${name} in type ${typ}`);
+    this.errorf(`can't evaluate field ${name} in type ${typ()}`);
   }
 
   private evalCall(

@@ -71,6 +71,24 @@ function roundTo(dec: Decimal, nd: number): Decimal {
   return trim({ d: d.slice(0, i) + String.fromCharCode(d.charCodeAt(i) + 1), dp });
 }
 
+/**
+ * Rounds the exact value of x to `keep(decimal)` digits. Rounding the shortest round-trip digits gives the same
+ * result unless they look like a tie (a final 5) or are long enough for the tie to hide beyond them; only then
+ * is the exact (BigInt) expansion needed.
+ */
+function roundExactly(x: number, keep: (d: Decimal) => number): Decimal {
+  const short = shortestDecimal(x);
+  const nd = keep(short);
+  // Subnormals carry fewer significant bits, so their shortest digits say less about the exact value.
+  if (nd < 16 && x >= 2.2250738585072014e-308) {
+    if (short.d.length <= nd) return short;
+    const tieLike = short.d.length === nd + 1 && short.d.endsWith('5');
+    if (!tieLike && short.d.length < 16) return roundTo(short, nd);
+  }
+  const exact = exactDecimal(x);
+  return roundTo(exact, keep(exact));
+}
+
 function fmtE(neg: boolean, dec: Decimal, prec: number, eChar: string): string {
   let s = neg ? '-' : '';
   s += dec.d[0] ?? '0';
@@ -118,13 +136,8 @@ export function formatFloat(x: number, fmt: 'e' | 'E' | 'f' | 'g' | 'G', prec: n
     else if (fmt === 'f') prec = Math.max(dec.d.length - dec.dp, 0);
     else prec = dec.d.length;
   } else {
-    const exact = exactDecimal(ax);
-    if (fmt === 'e' || fmt === 'E') dec = roundTo(exact, prec + 1);
-    else if (fmt === 'f') dec = roundTo(exact, exact.dp + prec);
-    else {
-      if (prec === 0) prec = 1;
-      dec = roundTo(exact, prec);
-    }
+    if (fmt === 'g' && prec === 0) prec = 1;
+    dec = roundExactly(ax, (d) => (fmt === 'e' || fmt === 'E' ? prec + 1 : fmt === 'f' ? d.dp + prec : prec));
   }
   if (fmt === 'e' || fmt === 'E') return fmtE(neg, dec, prec, fmt);
   if (fmt === 'f') return fmtF(neg, dec, prec);
