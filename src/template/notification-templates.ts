@@ -1,6 +1,6 @@
 /**
  * Alertmanager notification templates: the built-in default.tmpl and email.tmpl (templates/alertmanager/),
- * then user files, in one set with missingkey=zero and Alertmanager's functions. Rendering parses the text as
+ * Klaxon's own (templates/klaxon/), then user files, in one set with missingkey=zero and Alertmanager's functions. Rendering parses the text as
  * template "" (cached by text) and executes it in text or HTML mode, like ExecuteTextString/ExecuteHTMLString.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -56,19 +56,21 @@ let current: AmFuncContext = {
 };
 const FUNCS = alertmanagerFuncs(() => current);
 
+// The repository's templates/ directory, from src/template (tsx) or dist/src/template (built).
 function builtinTemplateDir(): string {
-  for (const rel of ['../../templates/alertmanager/', '../../../templates/alertmanager/']) {
+  for (const rel of ['../../templates/', '../../../templates/']) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(`${dir}default.tmpl`)) return dir;
+    if (existsSync(`${dir}alertmanager/default.tmpl`)) return dir;
   }
-  throw new Error('built-in Alertmanager templates not found (templates/alertmanager)');
+  throw new Error('built-in templates not found (templates/alertmanager)');
 }
 
+const BUILTIN_FILES = ['alertmanager/default.tmpl', 'alertmanager/email.tmpl', 'klaxon/klaxon.tmpl'];
 let builtins: Array<{ name: string; text: string }> | undefined;
 function builtinSources() {
   if (builtins === undefined) {
     const dir = builtinTemplateDir();
-    builtins = ['default.tmpl', 'email.tmpl'].map((name) => ({ name, text: readFileSync(dir + name, 'utf8') }));
+    builtins = BUILTIN_FILES.map((f) => ({ name: basename(f), text: readFileSync(dir + f, 'utf8') }));
   }
   return builtins;
 }

@@ -15,7 +15,8 @@ const rule = { labels: { instance: 'node-1:9100', job: 'node' }, externalLabels:
 describe('RE2 regexps (SEMANTICS §0.6)', () => {
   it('uses Go replacement syntax', () => {
     expect(replaceAllString('(a)(b)', '$1x$2', 'ab')).toBe('b'); // $1x is group "1x"
-    expect(replaceAllString('(a)(b)', '${1}x$2', 'ab')).toBe('axb');
+    const braced = '$' + '{1}x$2'; // Go's ${1}, spelt so that it is not read as a JS template placeholder
+    expect(replaceAllString('(a)(b)', braced, 'ab')).toBe('axb');
     expect(replaceAllString('(?P<host>[^:]+):(\\d+)', '$host', 'web:80')).toBe('web');
     expect(replaceAllString('a', '$$', 'aa')).toBe('$$');
     expect(replaceAllString('(a)|b', '[$1]', 'ab')).toBe('[a][]');
@@ -129,6 +130,13 @@ describe('notification templates', () => {
     expect(t.render('{{ template "__subject" . }}', data)).toBe('[FIRING:1] Down (a)');
     expect(t.render('{{ template "__alertmanagerURL" . }}', data)).toBe('http://am/#/alerts?receiver=team%5C.a');
     expect(t.render('{{ template "my.title" . }}', data)).toBe('T:firing');
+  });
+  it("has Klaxon's own templates", () => {
+    expect(t.render('{{ template "klaxon.slack.title" . }}', data)).toBe('[FIRING:1] Down');
+    expect(t.render('{{ template "klaxon.slack.text" . }}', data)).toBe(
+      '⚪ s on a\n🔕 <http://am/#/silences/new?filter=%7Balertname%3D%22Down%22%2Cinstance%3D%22a%22%7D|Silence>',
+    );
+    expect(t.render('{{ template "klaxon.text" . }}', data)).toContain('- Down [firing] since 2024-01-01 00:00:00 UTC');
   });
   it('throws TemplateError with Go positions on exec errors', () => {
     expect(() => t.render('{{ .Nope.X }}', data)).toThrow(TemplateError);

@@ -76,7 +76,7 @@ describe('Go number formatting (SEMANTICS §3.2)', () => {
   it('Sprint spacing and printf verbs', () => {
     expect(sprint([1n, 2n, 'a', 'b', 3n])).toBe('1 2ab3');
     expect(
-      sprintf('%d|%5.2f|%-4s|%x|%q|%t|%e|%08.3f|%+d', [42n, 3.14159, 'ab', 255n, 'hi', true, 1234.5678, -3.14159, 5n]),
+      sprintf('%d|%5.2f|%-4s|%x|%q|%t|%e|%08.3f|%+d', [42n, 3.14158, 'ab', 255n, 'hi', true, 1234.5678, -3.14158, 5n]),
     ).toBe('42| 3.14|ab  |ff|"hi"|true|1.234568e+03|-003.142|+5');
     expect(sprintf('%d', [1.5])).toBe('%!d(float64=1.5)');
     expect(sprintf('%s %s', ['a'])).toBe('a %!s(MISSING)');
