@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKlaxon } from '../../src/app/klaxon.js';
 import { resolveSettings } from '../../src/config/klaxon.js';
 import { freePort } from '../support/net.js';
-import { replayScenario, runPool, type StartInstance, warmUp } from './run-scenario.js';
+import { type PreparedScenario, prepareScenario, runPool, type StartInstance, warmUp } from './run-scenario.js';
 import { loadScenarios } from './scenario-files.js';
 
 /** Scenarios that cannot pass yet, with the reason. Must be empty once the router and silences are complete. */
@@ -50,26 +50,35 @@ const cases = loadScenarios();
 const results = new Map<string, string[]>();
 
 /**
- * Scenarios run concurrently, each with its own instance, but at most POOL at once and with staggered starts:
- * the assertions are real-time (±400 ms) and every instance shares this process and the machine's CPUs.
+ * Every scenario gets its own instance; all instances are started first, then the timelines run concurrently,
+ * at most POOL at once with staggered starts: the assertions are real-time (±400 ms) and every instance shares
+ * this process and the machine's CPUs.
  */
 const POOL = Number(process.env.KLAXON_SCENARIO_POOL ?? 4);
 const STAGGER_MS = 1500;
 
 beforeAll(async () => {
   await warmUp(start);
-  await runPool(
+  const prepared = await runPool(
     cases.filter((c) => !(c.name in PENDING)),
     POOL,
-    STAGGER_MS,
-    async (c) => {
+    0,
+    async (c): Promise<PreparedScenario> => {
       try {
-        results.set(c.name, await replayScenario(c, start));
+        return await prepareScenario(c, start);
       } catch (err) {
-        results.set(c.name, [`run failed: ${(err as Error).stack ?? String(err)}`]);
+        const problem = `start failed: ${(err as Error).stack ?? String(err)}`;
+        return { name: c.name, run: async () => [problem] };
       }
     },
   );
+  await runPool(prepared, POOL, STAGGER_MS, async (p) => {
+    try {
+      results.set(p.name, await p.run());
+    } catch (err) {
+      results.set(p.name, [`run failed: ${(err as Error).stack ?? String(err)}`]);
+    }
+  });
 }, 170_000);
 
 afterAll(async () => {

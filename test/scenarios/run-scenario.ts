@@ -83,34 +83,69 @@ async function runStep(base: string, step: Step, t0: number, ids: Map<string, st
   }
 }
 
-/** Run one scenario as README section 4 says and return the list of differences (empty = pass). */
-export async function replayScenario(c: ScenarioCase, start: StartInstance): Promise<string[]> {
+/** A scenario whose sink and server are up and ready; `run` plays the timeline from t0 and cleans up. */
+export interface PreparedScenario {
+  name: string;
+  run(): Promise<string[]>;
+}
+
+/**
+ * Start the sink and the server for a scenario (README section 4, steps 1-3). Starting is CPU-heavy, so the
+ * suite prepares every instance before any timeline runs.
+ */
+export async function prepareScenario(c: ScenarioCase, start: StartInstance): Promise<PreparedScenario> {
   const { scenario } = c;
   const sink = await startScenarioSink(scenario.sink?.responses);
   const dir = mkdtempSync(join(tmpdir(), `klaxon-scenario-${c.name}-`));
   const configPath = join(dir, 'alertmanager.yml');
   writeFileSync(configPath, substitutePlaceholders(c.configTemplate, sink.port, new Date()));
-  const instance = await start(configPath, c.name);
-  const base = `http://127.0.0.1:${instance.port}`;
-  const responses: RecordedResponse[] = [];
-  const ids = new Map<string, string>();
-  let t0 = 0;
-  try {
-    await waitReady(base);
-    // A read-only request before t0 so the first timed step does not pay for the server's warm-up.
-    await call(base, 'GET', '/api/v2/alerts');
-    t0 = Date.now();
-    for (const step of scenario.steps) {
-      await sleep(t0 + step.at - Date.now());
-      responses.push(await runStep(base, step, t0, ids));
-    }
-    await sleep(t0 + scenario.durationMs - Date.now());
-  } finally {
-    await instance.stop();
+  const cleanup = async (instance?: Instance) => {
+    await instance?.stop();
     await sink.close();
     rmSync(dir, { recursive: true, force: true });
+  };
+  let instance: Instance;
+  try {
+    instance = await start(configPath, c.name);
+  } catch (err) {
+    await cleanup();
+    throw err;
   }
-  return compareRun(c, { t0, sinkPort: sink.port, serverPort: instance.port, ids, responses, arrivals: sink.arrivals });
+  const base = `http://127.0.0.1:${instance.port}`;
+  return {
+    name: c.name,
+    async run() {
+      const responses: RecordedResponse[] = [];
+      const ids = new Map<string, string>();
+      let t0 = 0;
+      try {
+        await waitReady(base);
+        // A read-only request before t0 so the first timed step does not pay for the server's warm-up.
+        await call(base, 'GET', '/api/v2/alerts');
+        t0 = Date.now();
+        for (const step of scenario.steps) {
+          await sleep(t0 + step.at - Date.now());
+          responses.push(await runStep(base, step, t0, ids));
+        }
+        await sleep(t0 + scenario.durationMs - Date.now());
+      } finally {
+        await cleanup(instance);
+      }
+      return compareRun(c, {
+        t0,
+        sinkPort: sink.port,
+        serverPort: instance.port,
+        ids,
+        responses,
+        arrivals: sink.arrivals,
+      });
+    },
+  };
+}
+
+/** Run one scenario as README section 4 says and return the list of differences (empty = pass). */
+export async function replayScenario(c: ScenarioCase, start: StartInstance): Promise<string[]> {
+  return (await prepareScenario(c, start)).run();
 }
 
 interface Run {
