@@ -24,7 +24,8 @@ export function exprPosition(expr: string, offset: number): string {
 }
 
 /** The first problem of an expression, or null when Prometheus would accept it. */
-export function checkPromQL(expr: string): PromQLError | null {
+export function checkPromQL(source: string): PromQLError | null {
+  const expr = normalizeGoFloats(source);
   const tree = parser.parse(expr);
   let firstError: SyntaxNode | null = null;
   tree.iterate({
@@ -44,6 +45,42 @@ export function checkPromQL(expr: string): PromQLError | null {
     if (e instanceof SemanticError) return { offset: e.offset, message: e.message };
     throw e;
   }
+}
+
+/**
+ * Go's float syntax allows a trailing dot (`1.`, `1.e3`), which the lezer grammar rejects. Rewrites such numbers,
+ * outside string literals and comments, to an equivalent of the same length (`1 `, `1e3 `) so offsets stay valid.
+ */
+function normalizeGoFloats(expr: string): string {
+  if (!/\d\./.test(expr)) return expr;
+  let out = '';
+  let i = 0;
+  while (i < expr.length) {
+    const c = expr[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      let j = i + 1;
+      while (j < expr.length && expr[j] !== c) j += expr[j] === '\\' && c !== '`' ? 2 : 1;
+      out += expr.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    if (c === '#') {
+      const end = expr.indexOf('\n', i);
+      const j = end < 0 ? expr.length : end;
+      out += expr.slice(i, j);
+      i = j;
+      continue;
+    }
+    const number = /^(\d+)\.([eE][+-]?\d+)?(?![\w.])/.exec(expr.slice(i));
+    if (number && !/[\w.:]/.test(expr[i - 1] ?? '')) {
+      out += `${number[1]}${number[2] ?? ''} `;
+      i += number[0].length;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
 }
 
 /** `could not parse expression: L:C: parse error: <msg>`, the rulefmt wording. */

@@ -79,6 +79,7 @@ const KINDS: Array<[string, RegExp]> = [
   ['recording-field', /invalid field '\w+' in recording rule/],
   ['label-name', /invalid label name: /],
   ['annotation-name', /invalid annotation name: /],
+  // Prometheus 3's duration parser says `unknown unit "M" in duration "5M"` where 2.42 said `not a valid duration string`.
   ['duration', /not a valid duration string|unknown unit ".*" in duration/],
   ['template', /(label|annotation) ".*": template: /],
 ];

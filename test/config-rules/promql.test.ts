@@ -37,6 +37,9 @@ describe('checkPromQL', () => {
     'x{job=~"(?i)api"}',
     'absent(up{job="x"})',
     'sum without () (x)',
+    'x > 0.',
+    '1.e3 < x',
+    'x{a="1."} > 1.5 # 2.',
   ])('accepts %s', (expr) => {
     expect(check(expr)).toBeNull();
   });

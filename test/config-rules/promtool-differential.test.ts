@@ -115,6 +115,11 @@ const EXPRESSIONS = [
   'x[0s:1m]',
   'x[1m:0s]',
   'x[1m:]',
+  'x > 0.',
+  '1.e3 < x',
+  'x > 5.m',
+  'x1. > 1',
+  'x{a="1."} > 1.5',
 ];
 
 const TEMPLATES = [
