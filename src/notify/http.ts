@@ -63,12 +63,12 @@ export function withTimeout(signal: AbortSignal, timeoutMs: number | undefined):
   return timeoutMs && timeoutMs > 0 ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : signal;
 }
 
-/** Error text for a failed fetch that never got a response (network error, timeout, abort). */
-export function fetchErrorReason(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = (err as { cause?: unknown }).cause;
-    const detail = cause instanceof Error ? `: ${cause.message}` : '';
-    return `${err.name === 'TimeoutError' ? 'timeout' : err.message}${detail}`;
+/** Error text for a request that got no response (connection error, timeout, shutdown). */
+export function requestErrorReason(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  if (err.name === 'AbortError' || err.name === 'TimeoutError') {
+    const cause = (err as { cause?: { name?: string } }).cause;
+    return err.name === 'TimeoutError' || cause?.name === 'TimeoutError' ? 'timeout' : 'aborted';
   }
-  return String(err);
+  return err.message;
 }

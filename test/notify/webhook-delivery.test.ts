@@ -36,6 +36,7 @@ describe('webhook delivery through the notify queue', () => {
       if (r.path === '/flaky' && n <= 2) return void res.writeHead(503).end('busy');
       if (r.path === '/bad') return void res.writeHead(400).end('bad request');
       if (r.path === '/limited' && n === 1) return void res.writeHead(429, { 'retry-after': '1' }).end();
+      if (r.path === '/moved') return void res.writeHead(307, { location: '/moved-here' }).end();
       if (r.path === '/slow' && n === 1) return void setTimeout(() => res.end('late'), 600);
       res.end('ok');
     });
@@ -54,6 +55,7 @@ describe('webhook delivery through the notify queue', () => {
         hook('limited'),
         hook('slow', { timeout: 150 }),
         hook('truncating', { maxAlerts: 1 }),
+        hook('moved'),
       ],
       templates: noTemplates,
       onOutcome: rec.handler,
@@ -135,6 +137,13 @@ describe('webhook delivery through the notify queue', () => {
     const log = await notifier.deliveries('slow', 10);
     expect(log.map((e) => e.status)).toEqual(['delivered', 'retry']);
     expect(log[1]!.error).toMatch(/timeout/);
+  });
+
+  it('follows a 307 redirect with the same POST body', async () => {
+    const req = await deliver('moved');
+    const [first, second] = sink.received.filter((r) => r.path.startsWith('/moved'));
+    expect([first!.path, second!.method, second!.path]).toEqual(['/moved', 'POST', '/moved-here']);
+    expect(second!.body).toBe(webhookBody(req, 0));
   });
 
   it('applies max_alerts', async () => {

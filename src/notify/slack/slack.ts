@@ -13,7 +13,7 @@ import {
 } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { SlackSettings } from '../config.js';
-import { classifyHttpStatus, fetchErrorReason, httpConfigHeaders, withTimeout } from '../http.js';
+import { classifyHttpStatus, httpConfigHeaders, requestErrorReason, withTimeout } from '../http.js';
 import { createPoster, type Poster, type PostResponse } from '../http-client.js';
 import { redactText } from '../redact.js';
 import type { IntegrationContext } from '../registry.js';
@@ -106,7 +106,7 @@ async function sendIncomingWebhook(
       followRedirects: cfg.httpConfig?.followRedirects !== false,
     });
   } catch (err) {
-    return { kind: 'retry', reason: redactText(fetchErrorReason(err)) };
+    return { kind: 'retry', reason: redactText(requestErrorReason(err)) };
   }
   const status = classifyHttpStatus(res.status, res.headers.get('retry-after'), ctx.now());
   if (status.kind !== 'delivered') return status;

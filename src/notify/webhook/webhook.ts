@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { WebhookSettings } from '../config.js';
-import { classifyHttpStatus, fetchErrorReason, httpConfigHeaders, withTimeout } from '../http.js';
+import { classifyHttpStatus, httpConfigHeaders, requestErrorReason, withTimeout } from '../http.js';
 import { createPoster, type PostResponse } from '../http-client.js';
 import { redactText } from '../redact.js';
 import type { IntegrationContext } from '../registry.js';
@@ -42,7 +42,7 @@ export function createWebhookIntegration(cfg: WebhookSettings, index: number, ct
           followRedirects: cfg.httpConfig?.followRedirects !== false,
         });
       } catch (err) {
-        return { kind: 'retry', reason: redactText(fetchErrorReason(err)) };
+        return { kind: 'retry', reason: redactText(requestErrorReason(err)) };
       }
       return classifyHttpStatus(res.status, res.headers.get('retry-after'), ctx.now());
     },
