@@ -67,7 +67,7 @@ export function createRuler(deps: Deps, opts: RulerOptions): Ruler {
     routes(app: FastifyInstance) {
       registerRulerRoutes(app, {
         groups: () => (started ? scheduler.currentGroups() : opts.groups),
-        states: () => scheduler.states(),
+        states: (groups) => scheduler.states(groups),
       });
     },
     async start() {

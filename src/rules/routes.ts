@@ -7,7 +7,7 @@ import { groupId } from './store.js';
 
 export interface RulerApiSource {
   groups(): RuleGroupConfig[];
-  states(): Promise<Map<string, GroupState>>;
+  states(groups: RuleGroupConfig[]): Promise<Map<string, GroupState>>;
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -71,14 +71,16 @@ export function registerRulerRoutes(app: FastifyInstance, source: RulerApiSource
   app.get('/api/v1/rules', async (req, reply) => {
     try {
       const q = parseRulesQuery(req.query as Query);
-      const data = buildRulesResponse(source.groups(), await source.states(), idOf, q);
+      const groups = source.groups();
+      const data = buildRulesResponse(groups, await source.states(groups), idOf, q);
       return { status: 'success', data };
     } catch (err) {
       return fail(reply, err);
     }
   });
   app.get('/api/v1/alerts', async () => {
-    const data = buildAlertsResponse(source.groups(), await source.states(), idOf);
+    const groups = source.groups();
+    const data = buildAlertsResponse(groups, await source.states(groups), idOf);
     return { status: 'success', data };
   });
 }

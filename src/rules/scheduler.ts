@@ -149,8 +149,9 @@ export class RuleScheduler {
     this.queue = undefined;
   }
 
-  async states(): Promise<Map<string, GroupState>> {
-    return this.store.loadMany([...this.groups.keys()]);
+  /** Stored state of the given groups (any instance may have evaluated them). */
+  async states(groups: RuleGroupConfig[]): Promise<Map<string, GroupState>> {
+    return this.store.loadMany(groups.map((g) => groupId(g.file, g.name)));
   }
 
   private async process(job: Job<{ groupId: string }>): Promise<void> {

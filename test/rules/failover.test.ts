@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuler, type Ruler, type RulerOptions } from '../../src/app/ruler.js';
 import type { RuleConfig, RuleGroupConfig } from '../../src/config/rules/types.js';
 import { DATASOURCE_DOWN_ALERT } from '../../src/rules/group.js';
-import { CollectingSender, metricTarget, sleep, startPrometheus, testDeps, waitFor } from './harness.js';
+import type { PostableAlert } from '../../src/rules/sender.js';
+import { CollectingSender, listen, metricTarget, sleep, startPrometheus, testDeps, waitFor } from './harness.js';
 
 /** Takeover and datasource outages, against the Debian `prometheus` binary scraping a test-controlled target. */
 const env = testDeps('ruler-failover');
@@ -96,6 +98,58 @@ describe('ruler failover', () => {
     expect(firing).toMatchObject({ state: 'firing', activeAt: pending.activeAt });
     await b.stop();
   });
+
+  it('an instance SIGKILLed mid-for is replaced by another process that fires at the original activeAt + for', async () => {
+    // `for` leaves room for a cold `node --import tsx` start of the replacement on a busy machine.
+    const g = group('sigkill', alertRule('Sigkill', 12_000));
+    const received: { at: number; alerts: PostableAlert[] }[] = [];
+    const sink = await listen((_req, body, res) => {
+      received.push({ at: Date.now(), alerts: JSON.parse(body) });
+      res.end();
+    });
+    const startProcess = async () => {
+      const cfg = {
+        keyPrefix: env.keyPrefix,
+        queuePrefix: env.queuePrefix,
+        groups: [g],
+        datasourceUrl: prom.url,
+        senderUrl: `http://127.0.0.1:${sink.port}/`,
+      };
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'test/rules/fixtures/ruler-process.ts', JSON.stringify(cfg)],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (c: Buffer) => c.toString().includes('ready') && resolve());
+        child.once('exit', (code) => reject(new Error(`ruler process exited with ${code}`)));
+      });
+      return child;
+    };
+    const observer = newRuler([g], new CollectingSender()); // API only: never started
+    const first = await startProcess();
+    const pending = await waitFor(async () => (await apiGet(observer, '/api/v1/alerts')).alerts[0], 15_000);
+    const activeAt = Date.parse(pending.activeAt);
+    await waitFor(() => Date.now() > activeAt + 1500);
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    const second = await startProcess();
+    try {
+      expect(Date.now()).toBeLessThan(activeAt + 11_000); // the replacement runs before the alert is due
+      const fired = await waitFor(
+        () => received.flatMap((b) => b.alerts).find((a) => a.labels.alertname === 'Sigkill'),
+        20_000,
+      );
+      expect(fired.startsAt).toBe(activeAt + 12_000);
+      const firedAt = received.find((b) => b.alerts.some((a) => a.labels.alertname === 'Sigkill'))!.at;
+      expect(firedAt - (activeAt + 12_000)).toBeLessThan(1000);
+    } finally {
+      second.kill('SIGTERM');
+      await sink.close();
+    }
+  }, 40_000);
 
   it('datasource down for 3+ intervals: nothing resolves, KlaxonDatasourceDown fires; back up: it resolves', async () => {
     const g = group('outage', alertRule('Steady', 0));

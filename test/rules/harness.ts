@@ -180,5 +180,5 @@ export function testDeps(area: string) {
     await redis.quit();
     await bullConnection.quit();
   }
-  return { deps, cleanup, keyPrefix };
+  return { deps, cleanup, keyPrefix, queuePrefix };
 }
