@@ -60,7 +60,7 @@ export class Dispatcher {
   readonly groups: GroupStore;
   readonly nflog: NotificationLog;
   readonly outcomes: FlushOutcomes;
-  private queue: Queue<FlushJob> | undefined;
+  private readonly queue: Queue<FlushJob>;
   private worker: Worker<FlushJob> | undefined;
   /** Local timers for the ticks this instance scheduled, keyed by job id (see `schedule`). */
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -76,6 +76,9 @@ export class Dispatcher {
     this.groups = new GroupStore(deps.redis, keys);
     this.nflog = new NotificationLog(deps.redis, keys);
     this.outcomes = new FlushOutcomes(deps.redis, keys, this.groups, this.nflog, deps.now);
+    // Created up front so alerts ingested before start() (or while stopping) still get their durable tick.
+    this.queue = new Queue<FlushJob>(FLUSH_QUEUE, { connection: deps.bullConnection, prefix: deps.queuePrefix });
+    this.queue.on('error', (err) => deps.logger.error({ err }, 'group-flush queue error'));
   }
 
   get currentConfig(): AlertmanagerConfig {
@@ -98,7 +101,6 @@ export class Dispatcher {
 
   async start(): Promise<void> {
     const connection = this.deps.bullConnection;
-    this.queue = new Queue<FlushJob>(FLUSH_QUEUE, { connection, prefix: this.deps.queuePrefix });
     this.worker = new Worker<FlushJob>(FLUSH_QUEUE, (job: Job<FlushJob>) => this.runTick(job.data), {
       connection,
       prefix: this.deps.queuePrefix,
@@ -119,9 +121,8 @@ export class Dispatcher {
       const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000).unref());
       if ((await Promise.race([worker.close(), timeout])) === 'timeout') await worker.close(true);
     }
-    await this.queue?.close();
+    await this.queue.close();
     this.worker = undefined;
-    this.queue = undefined;
   }
 
   /** Put freshly stored alerts into their groups and arm the timers of new groups. */
@@ -165,7 +166,6 @@ export class Dispatcher {
    */
   private async schedule(ticks: FlushJob[], now: number): Promise<void> {
     if (ticks.length === 0) return;
-    if (!this.queue) throw new Error('dispatcher not started');
     for (const t of ticks) this.armLocalTimer(t, now);
     await this.queue.addBulk(
       ticks.map((t) => ({

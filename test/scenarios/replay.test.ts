@@ -56,6 +56,7 @@ const results = new Map<string, string[]>();
  */
 const POOL = Number(process.env.KLAXON_SCENARIO_POOL ?? 4);
 const STAGGER_MS = 1500;
+const SETTLE_MS = 2000;
 
 beforeAll(async () => {
   await warmUp(start);
@@ -72,6 +73,8 @@ beforeAll(async () => {
       }
     },
   );
+  // Let the instances finish their start-up work (connections, script loads) before the clocks start.
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
   await runPool(prepared, POOL, STAGGER_MS, async (p) => {
     try {
       results.set(p.name, await p.run());
