@@ -59,7 +59,13 @@ const KEYWORDS: Record<string, T> = {
 };
 
 const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\r' || c === '\n';
-const isAlnum = (c: string) => c === '_' || /^[\p{L}\p{Nd}]$/u.test(c);
+const UNICODE_ALNUM = /^[\p{L}\p{Nd}]$/u;
+function isAlnum(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 0x80)
+    return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+  return UNICODE_ALNUM.test(c);
+}
 
 /** Tokenizes the whole input eagerly; the parser reads the array. */
 export function lex(input: string): Token[] {
