@@ -212,6 +212,10 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
       await worker.waitUntilReady();
     },
 
+    notReadyReason() {
+      return worker?.isRunning() ? null : 'notify worker is not running';
+    },
+
     async stop() {
       if (worker) {
         const w = worker;

@@ -80,6 +80,10 @@ describe('webhook delivery through the notify queue', () => {
     return req;
   }
 
+  it('is ready once its worker runs', () => {
+    expect(notifier.notReadyReason!()).toBeNull();
+  });
+
   it('posts the v4 body with http_config auth and reports the delivery once', async () => {
     const req = await deliver('ok');
     const got = sink.received.filter((r) => r.path === '/ok');
