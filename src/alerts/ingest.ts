@@ -1,4 +1,5 @@
-import { fingerprint, type Labels } from '../labels/labels.js';
+import type { Labels } from '../labels/labels.js';
+import { fastFingerprint } from './fingerprint.js';
 import type { Alert, PostableAlert } from './types.js';
 
 /** How label and annotation names are validated (SEMANTICS §0.2). */
@@ -65,7 +66,7 @@ export function normalizeAlert(
       endsAt,
       updatedAt: now,
       generatorURL: posted.generatorURL ?? '',
-      fingerprint: fingerprint(labels),
+      fingerprint: fastFingerprint(labels),
       timeout,
     },
   };
