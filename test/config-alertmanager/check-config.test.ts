@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { checkConfigFiles } from '../../src/cli/check-config.js';
 
@@ -86,4 +88,22 @@ describe('klaxon check config (amtool check-config parity)', () => {
     expect(failing).toBe(1);
     expect(out).toContain('  FAILED: template: custom.tmpl:1: unexpected EOF');
   });
+
+  it('runs as `klaxon check config` with exit codes 0, 1 and 2 (usage)', async () => {
+    const cli = (args: string[]) =>
+      promisify(execFile)('node_modules/.bin/tsx', ['src/cli/main.ts', 'check', 'config', ...args]).then(
+        (r) => ({ code: 0, stdout: r.stdout }),
+        (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+      );
+    const [ok, invalid, usage] = await Promise.all([
+      cli([path.join(AMTOOL, 'configs/good.yml')]),
+      cli([path.join(AMTOOL, 'configs/no-route.yml')]),
+      cli([]),
+    ]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('SUCCESS');
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout).toContain('FAILED: no route provided in config');
+    expect(usage.code).toBe(2);
+  }, 60_000);
 });
