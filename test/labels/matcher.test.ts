@@ -155,6 +155,12 @@ describe('parseMatcher (single)', () => {
     expect(parseMatcher('alertname=HighLatency').toString()).toBe('alertname="HighLatency"');
   });
 
+  it('gives the API error amtool shows for a garbled filter (transcript alert-query-bad-matcher)', () => {
+    expect(errorOf(() => parseMatcher('alertname=severity=~"(bad"')).message).toBe(
+      'matcher value contains unescaped double quote: severity=~"(bad"',
+    );
+  });
+
   it('rejects braces and lists', () => {
     expect(errorOf(() => parseMatcher('{a="b"}')).message).toBe('unexpected open or close brace: {a="b"}');
     expect(errorOf(() => parseMatcher('a="b"}', 'utf8')).message).toBe('unexpected open or close brace: a="b"}');
