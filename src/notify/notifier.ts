@@ -108,11 +108,11 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     if (request.alerts.length === 0) return { kind: 'delivered' };
     // One signal per send, linked to shutdown: listeners that fetch attaches die with it instead of piling up
     // on the long-lived shutdown signal.
-    const job = new AbortController();
-    const abort = () => job.abort();
+    const perSend = new AbortController();
+    const abort = () => perSend.abort();
     stopping.signal.addEventListener('abort', abort, { once: true });
     try {
-      return await integration.send(request, job.signal);
+      return await integration.send(request, perSend.signal);
     } catch (err) {
       return { kind: 'retry', reason: redactError(err).message };
     } finally {
@@ -120,7 +120,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     }
   }
 
-  async function process(job: Job<NotifyJobData>, token?: string): Promise<Record<string, string> | undefined> {
+  async function deliver(job: Job<NotifyJobData>, token?: string): Promise<Record<string, string> | undefined> {
     const { request } = job.data;
     const started = deps.now();
     const result = await send(request);
@@ -203,7 +203,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     },
 
     async start() {
-      worker = new Worker<NotifyJobData>(QUEUE_NAME, process, {
+      worker = new Worker<NotifyJobData>(QUEUE_NAME, deliver, {
         connection: deps.bullConnection,
         prefix: deps.queuePrefix,
         concurrency: opts.concurrency ?? 16,
