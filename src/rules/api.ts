@@ -49,7 +49,40 @@ export interface RulesQuery {
   groupNextToken?: string;
 }
 
-interface ApiAlert {
+interface ApiRuleCommon {
+  name: string;
+  query: string;
+  labels: Labels;
+  health: string;
+  lastError?: string;
+  evaluationTime: number;
+  lastEvaluation: string;
+}
+
+export interface ApiAlertingRule extends ApiRuleCommon {
+  state: string;
+  duration: number;
+  keepFiringFor: number;
+  annotations: Labels;
+  alerts: ApiAlert[] | null;
+  type: 'alerting';
+}
+
+export interface ApiRecordingRule extends ApiRuleCommon {
+  type: 'recording';
+}
+
+export interface ApiRuleGroup {
+  name: string;
+  file: string;
+  rules: (ApiAlertingRule | ApiRecordingRule)[];
+  interval: number;
+  limit: number;
+  evaluationTime: number;
+  lastEvaluation: string;
+}
+
+export interface ApiAlert {
   labels: Labels;
   annotations: Labels;
   state: string;
@@ -111,7 +144,7 @@ export function buildRulesResponse(
   if (q.groupNextToken && limit <= 0) {
     throw new ApiError(400, 'bad_data', 'group_limit needs to be present in order to paginate over the groups');
   }
-  const out: Record<string, unknown>[] = [];
+  const out: ApiRuleGroup[] = [];
   let nextToken: string | undefined;
   let foundToken = false;
   for (const g of sortedGroups(groups)) {
@@ -123,7 +156,7 @@ export function buildRulesResponse(
     if (q.files.length && !q.files.includes(g.file)) continue;
     const st = states.get(idOf(g));
     const keys = ruleKeys(g);
-    const rules: Record<string, unknown>[] = [];
+    const rules: ApiRuleGroup['rules'] = [];
     for (const [i, r] of g.rules.entries()) {
       if (q.ruleNames.length && !q.ruleNames.includes(r.name)) continue;
       const labels = mergedRuleLabels(g, r);
@@ -147,11 +180,17 @@ export function buildRulesResponse(
           annotations: sortedLabels(r.annotations),
           alerts: q.excludeAlerts ? null : activeAlerts(rs).map(apiAlert),
           ...common,
-          type: 'alerting',
+          type: 'alerting' as const,
         });
       } else {
         if (q.type === 'alert') continue;
-        rules.push({ name: r.name, query: r.expr, labels: sortedLabels(labels), ...common, type: 'recording' });
+        rules.push({
+          name: r.name,
+          query: r.expr,
+          labels: sortedLabels(labels),
+          ...common,
+          type: 'recording' as const,
+        });
       }
     }
     if (rules.length === 0) continue;

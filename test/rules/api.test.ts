@@ -96,12 +96,11 @@ describe('/api/v1/rules data', () => {
       evaluationTime: 0,
       lastEvaluation: '0001-01-01T00:00:00Z',
     });
-    expect(Object.keys(data.groups[0]!.rules[0]!.labels as object)).toEqual(['a', 'b']);
+    expect(Object.keys(data.groups[0]!.rules[0]!.labels)).toEqual(['a', 'b']);
   });
 
   it('filters by type, rule group, file and rule name, omitting empty groups', () => {
-    const names = (d: ReturnType<typeof buildRulesResponse>) =>
-      d.groups.flatMap((g) => (g.rules as { name: string }[]).map((r) => r.name));
+    const names = (d: ReturnType<typeof buildRulesResponse>) => d.groups.flatMap((g) => g.rules.map((r) => r.name));
     expect(names(buildRulesResponse(groups, new Map(), idOf, q({ type: 'record' })))).toEqual(['rec']);
     expect(names(buildRulesResponse(groups, new Map(), idOf, q({ ruleGroups: ['g1'], files: ['b.yml'] })))).toEqual([
       'R1',
