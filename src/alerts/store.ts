@@ -44,16 +44,13 @@ export class AlertStore {
       stored.push(next);
     }
     const pipeline = this.redis.pipeline();
-    for (const alert of current.values()) {
-      if (!fps.includes(alert.fingerprint)) continue;
-      pipeline.set(
-        this.key(alert.fingerprint),
-        JSON.stringify(alert),
-        'PXAT',
-        Math.max(alert.endsAt, now) + RESOLVED_RETENTION_MS,
-      );
-      pipeline.zadd(this.indexKey, alert.endsAt, alert.fingerprint);
+    const index: (string | number)[] = [];
+    for (const fp of fps) {
+      const alert = current.get(fp)!;
+      pipeline.set(this.key(fp), JSON.stringify(alert), 'PXAT', Math.max(alert.endsAt, now) + RESOLVED_RETENTION_MS);
+      index.push(alert.endsAt, fp);
     }
+    pipeline.zadd(this.indexKey, ...index);
     await execOrThrow(pipeline);
     return stored;
   }

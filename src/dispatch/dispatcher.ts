@@ -138,20 +138,23 @@ export class Dispatcher {
         batch.members.push({ fingerprint: alert.fingerprint, updatedAt: alert.updatedAt, startsAt: alert.startsAt });
       }
     }
-    const scheduled = await Promise.all(
-      [...batches.values()].map(async ({ placement, members }) => {
-        const next = await this.groups.add(
-          placement.groupId,
-          placement.groupKey,
-          placement.routeId,
-          placement.groupLabels,
-          placement.route.groupWaitMs,
-          members,
-          now,
-        );
-        return next === null ? null : { groupId: placement.groupId, ts: next };
-      }),
-    );
+    const [scheduled] = await Promise.all([
+      Promise.all(
+        [...batches.values()].map(async ({ placement, members }) => {
+          const next = await this.groups.add(
+            placement.groupId,
+            placement.groupKey,
+            placement.routeId,
+            placement.groupLabels,
+            placement.route.groupWaitMs,
+            members,
+            now,
+          );
+          return next === null ? null : { groupId: placement.groupId, ts: next };
+        }),
+      ),
+      this.groups.index([...batches.keys()]),
+    ]);
     await this.schedule(
       scheduled.filter((s): s is FlushJob => s !== null),
       now,

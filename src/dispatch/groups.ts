@@ -62,11 +62,17 @@ export class GroupStore {
       REAP_EMPTY_GROUP_MS,
     ];
     for (const m of members) args.push(m.fingerprint, m.updatedAt, m.startsAt);
-    const [next] = await Promise.all([
-      this.redis.klaxonGroupAdd(this.keys.groupMeta(groupId), this.keys.groupMembers(groupId), ...args),
-      this.redis.sadd(this.keys.groupIndex(), groupId),
-    ]);
+    const next = await this.redis.klaxonGroupAdd(
+      this.keys.groupMeta(groupId),
+      this.keys.groupMembers(groupId),
+      ...args,
+    );
     return next >= 0 ? next : null;
+  }
+
+  /** Record groups in the index (one command per ingest batch; the index lists groups for the API and restarts). */
+  async index(groupIds: string[]): Promise<void> {
+    if (groupIds.length > 0) await this.redis.sadd(this.keys.groupIndex(), ...groupIds);
   }
 
   async meta(groupId: string): Promise<{ routeId: string; groupKey: string; labels: Labels } | null> {
