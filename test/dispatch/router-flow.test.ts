@@ -157,4 +157,20 @@ describe('router: ingest → groups → flush → notifier → nflog', () => {
       'warning',
     ]);
   });
+
+  it('reload re-routes every stored alert into new groups that flush at once (SEMANTICS §5.9)', async () => {
+    const { config } = parseAlertmanagerConfig(
+      'am.yml',
+      CONFIG.replace('group_by: [alertname]', 'group_by: [alertname, i]'),
+    );
+    const before = notifier.sent.length;
+    await router.reload(config!);
+    await sleep(400);
+    const keys = notifier.sent.slice(before).map((s) => s.request.groupKey);
+    expect(keys).toContain('{}:{alertname="Flow", i="1"}');
+    const groups = JSON.parse(
+      (await app.inject({ method: 'GET', url: '/api/v2/alerts/groups?filter=alertname%3D%22Flow%22' })).body,
+    );
+    expect(groups.map((g: { labels: Record<string, string> }) => g.labels)).toEqual([{ alertname: 'Flow', i: '1' }]);
+  });
 });
