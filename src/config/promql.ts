@@ -7,14 +7,11 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { RE2JS } from 're2js';
 import { FUNCTIONS, type ValueType } from './promql-functions.js';
+import { describeSyntaxError, normalizeGoFloats, type PromQLError } from './promql-syntax.js';
+
+export type { PromQLError };
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
-
-export interface PromQLError {
-  /** Offset into the expression text where the problem starts. */
-  offset: number;
-  message: string;
-}
 
 /** `L:C` of an offset, as Prometheus prints positions inside an expression (both 1-based). */
 export function exprPosition(expr: string, offset: number): string {
@@ -47,99 +44,9 @@ export function checkPromQL(source: string): PromQLError | null {
   }
 }
 
-/**
- * Go's float syntax allows a trailing dot (`1.`, `1.e3`), which the lezer grammar rejects. Rewrites such numbers,
- * outside string literals and comments, to an equivalent of the same length (`1 `, `1e3 `) so offsets stay valid.
- */
-function normalizeGoFloats(expr: string): string {
-  if (!/\d\./.test(expr)) return expr;
-  let out = '';
-  let i = 0;
-  while (i < expr.length) {
-    const c = expr[i]!;
-    if (c === '"' || c === "'" || c === '`') {
-      let j = i + 1;
-      while (j < expr.length && expr[j] !== c) j += expr[j] === '\\' && c !== '`' ? 2 : 1;
-      out += expr.slice(i, j + 1);
-      i = j + 1;
-      continue;
-    }
-    if (c === '#') {
-      const end = expr.indexOf('\n', i);
-      const j = end < 0 ? expr.length : end;
-      out += expr.slice(i, j);
-      i = j;
-      continue;
-    }
-    const number = /^(\d+)\.([eE][+-]?\d+)?(?![\w.])/.exec(expr.slice(i));
-    if (number && !/[\w.:]/.test(expr[i - 1] ?? '')) {
-      out += `${number[1]}${number[2] ?? ''} `;
-      i += number[0].length;
-      continue;
-    }
-    out += c;
-    i++;
-  }
-  return out;
-}
-
 /** `could not parse expression: L:C: parse error: <msg>`, the rulefmt wording. */
 export function formatPromQLError(expr: string, err: PromQLError): string {
   return `could not parse expression: ${exprPosition(expr, err.offset)}: parse error: ${err.message}`;
-}
-
-function describeSyntaxError(expr: string, node: SyntaxNode): PromQLError {
-  const rest = expr.slice(node.from).trimStart();
-  const at = expr.length - rest.length;
-  // An identifier directly followed by `(` is a call of a function the grammar does not know.
-  const prev = node.prevSibling;
-  if (prev?.name === 'Identifier' && expr[node.from] === '(' && prev.parent?.name === 'VectorSelector') {
-    return {
-      offset: prev.from,
-      message: `unknown function with name ${JSON.stringify(expr.slice(prev.from, prev.to))}`,
-    };
-  }
-  const parent = node.parent;
-  if (prev?.name === 'DurationExpr' && (parent?.name === 'MatrixSelector' || parent?.name === 'SubqueryExpr')) {
-    return { offset: prev.from, message: `bad duration syntax: ${JSON.stringify(expr.slice(prev.from, prev.to))}` };
-  }
-  if (rest === '') return { offset: expr.length, message: endOfInputMessage(expr) };
-  const token = JSON.stringify(rest.slice(0, tokenLength(rest)));
-  if (parent?.name === 'LabelMatchers') {
-    return { offset: at, message: `unexpected ${token} in label matching, expected "," or "}"` };
-  }
-  if (parent?.name === 'OffsetExpr') return { offset: at, message: `unexpected ${token} in offset, expected duration` };
-  return { offset: at, message: `unexpected ${token}` };
-}
-
-function tokenLength(rest: string): number {
-  const word = /^[\p{L}\p{N}_:.]+/u.exec(rest);
-  return word ? word[0].length : 1;
-}
-
-/** Which bracket is left open at the end (outside string literals) decides Prometheus' message. */
-function endOfInputMessage(expr: string): string {
-  const open: string[] = [];
-  for (let i = 0; i < expr.length; i++) {
-    const c = expr[i]!;
-    if (c === '"' || c === "'" || c === '`') {
-      const close = c;
-      for (i++; i < expr.length && expr[i] !== close; i++) if (expr[i] === '\\' && close !== '`') i++;
-    } else if (c === '#') {
-      while (i < expr.length && expr[i] !== '\n') i++;
-    } else if (c === '(' || c === '[' || c === '{') open.push(c);
-    else if (c === ')' || c === ']' || c === '}') open.pop();
-  }
-  switch (open.at(-1)) {
-    case '(':
-      return 'unclosed left parenthesis';
-    case '[':
-      return 'unclosed left bracket';
-    case '{':
-      return 'unexpected end of input inside braces';
-    default:
-      return 'unexpected end of input';
-  }
 }
 
 const regexCache = new Map<string, RE2JS | string>();
@@ -228,9 +135,13 @@ class TypeChecker {
         for (const d of n.getChildren('DurationExpr')) this.checkRange(d);
         return 'matrix';
       }
-      case 'ParenExpr':
       case 'OffsetExpr':
-      case 'StepInvariantExpr':
+      case 'StepInvariantExpr': {
+        this.checkModifiers(n);
+        const inner = this.exprChildren(n)[0];
+        return inner ? this.check(inner) : 'vector';
+      }
+      case 'ParenExpr':
       case 'AnchoredExpr':
       case 'SmoothedExpr': {
         const inner = this.exprChildren(n)[0];
@@ -255,6 +166,27 @@ class TypeChecker {
         return this.checkAggregate(n);
       default:
         return 'vector';
+    }
+  }
+
+  /** `offset` and `@` apply once each, and only to selectors and subqueries (Prometheus' addOffset/setTimestamp). */
+  private checkModifiers(n: SyntaxNode): void {
+    let offsets = 0;
+    let ats = 0;
+    let base: SyntaxNode | undefined = n;
+    while (base && (base.name === 'OffsetExpr' || base.name === 'StepInvariantExpr')) {
+      if (base.name === 'OffsetExpr') offsets++;
+      else ats++;
+      base = this.exprChildren(base)[0];
+    }
+    if (offsets > 1) throw new SemanticError(n.from, 'offset may not be set multiple times');
+    if (ats > 1) throw new SemanticError(n.from, '@ <timestamp> may not be set multiple times');
+    if (base && !['VectorSelector', 'MatrixSelector', 'SubqueryExpr'].includes(base.name)) {
+      const what = n.name === 'OffsetExpr' ? 'offset' : '@';
+      throw new SemanticError(
+        n.from,
+        `${what} modifier must be preceded by an instant vector selector or range vector selector or a subquery`,
+      );
     }
   }
 

@@ -79,6 +79,18 @@ describe('checkPromQL', () => {
     ['foo{__name__="bar"}', '1:1', 'metric name must not be set twice: "foo" or "bar"'],
     ['a * on(x) group_left(x) b', '1:3', 'label "x" must not occur in ON and GROUP clause at once'],
     ['x[0s:1m]', '1:3', 'duration must be greater than 0'],
+    [
+      'sum(up) offset 5m',
+      '1:1',
+      'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+    ],
+    [
+      '(up) @ 100',
+      '1:1',
+      '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+    ],
+    ['up offset 5m @ 1 offset 1m', '1:1', 'offset may not be set multiple times'],
+    ['# just a comment', '1:1', 'no expression found in input'],
   ])('rejects %s at %s: %s', (expr, pos, message) => {
     expect(check(expr)).toBe(`could not parse expression: ${pos}: parse error: ${message}`);
   });

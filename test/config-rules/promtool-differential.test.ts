@@ -120,6 +120,15 @@ const EXPRESSIONS = [
   'x > 5.m',
   'x1. > 1',
   'x{a="1."} > 1.5',
+  '(up) offset 5m',
+  'absent(up) offset 5m',
+  'up offset 5m offset 1m',
+  'up @ 1 @ 2',
+  'sum(up) @ 100',
+  'x[5m] offset 1m @ 100',
+  'x offset 5m @ 100 offset 1m',
+  'x[5m:1m] offset 1m',
+  '# only a comment',
 ];
 
 const TEMPLATES = [

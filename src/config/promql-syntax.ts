@@ -1,0 +1,111 @@
+/**
+ * Syntax-level helpers for PromQL checking: Prometheus-worded messages for lezer error nodes, and the Go number
+ * syntax the lezer grammar lacks.
+ */
+import type { parser } from '@prometheus-io/lezer-promql';
+
+type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
+
+export interface PromQLError {
+  /** Offset into the expression text where the problem starts. */
+  offset: number;
+  message: string;
+}
+
+/**
+ * Go's float syntax allows a trailing dot (`1.`, `1.e3`), which the lezer grammar rejects. Rewrites such numbers,
+ * outside string literals and comments, to an equivalent of the same length (`1 `, `1e3 `) so offsets stay valid.
+ */
+export function normalizeGoFloats(expr: string): string {
+  if (!/\d\./.test(expr)) return expr;
+  let out = '';
+  let i = 0;
+  while (i < expr.length) {
+    const c = expr[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      let j = i + 1;
+      while (j < expr.length && expr[j] !== c) j += expr[j] === '\\' && c !== '`' ? 2 : 1;
+      out += expr.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    if (c === '#') {
+      const end = expr.indexOf('\n', i);
+      const j = end < 0 ? expr.length : end;
+      out += expr.slice(i, j);
+      i = j;
+      continue;
+    }
+    const number = /^(\d+)\.([eE][+-]?\d+)?(?![\w.])/.exec(expr.slice(i));
+    if (number && !/[\w.:]/.test(expr[i - 1] ?? '')) {
+      out += `${number[1]}${number[2] ?? ''} `;
+      i += number[0].length;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+/** Words the first lezer error node like Prometheus' parser would. */
+export function describeSyntaxError(expr: string, node: SyntaxNode): PromQLError {
+  const rest = expr.slice(node.from).trimStart();
+  const at = expr.length - rest.length;
+  // An identifier directly followed by `(` is a call of a function the grammar does not know.
+  const prev = node.prevSibling;
+  if (prev?.name === 'Identifier' && expr[node.from] === '(' && prev.parent?.name === 'VectorSelector') {
+    return {
+      offset: prev.from,
+      message: `unknown function with name ${JSON.stringify(expr.slice(prev.from, prev.to))}`,
+    };
+  }
+  const parent = node.parent;
+  if (prev?.name === 'DurationExpr' && (parent?.name === 'MatrixSelector' || parent?.name === 'SubqueryExpr')) {
+    return { offset: prev.from, message: `bad duration syntax: ${JSON.stringify(expr.slice(prev.from, prev.to))}` };
+  }
+  if (rest === '') {
+    if (withoutComments(expr).trim() === '') return { offset: 0, message: 'no expression found in input' };
+    return { offset: expr.length, message: endOfInputMessage(expr) };
+  }
+  const token = JSON.stringify(rest.slice(0, tokenLength(rest)));
+  if (parent?.name === 'LabelMatchers') {
+    return { offset: at, message: `unexpected ${token} in label matching, expected "," or "}"` };
+  }
+  if (parent?.name === 'OffsetExpr') return { offset: at, message: `unexpected ${token} in offset, expected duration` };
+  return { offset: at, message: `unexpected ${token}` };
+}
+
+function withoutComments(expr: string): string {
+  return expr.replace(/#[^\n]*/g, '');
+}
+
+function tokenLength(rest: string): number {
+  const word = /^[\p{L}\p{N}_:.]+/u.exec(rest);
+  return word ? word[0].length : 1;
+}
+
+/** Which bracket is left open at the end (outside string literals) decides Prometheus' message. */
+function endOfInputMessage(expr: string): string {
+  const open: string[] = [];
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      const close = c;
+      for (i++; i < expr.length && expr[i] !== close; i++) if (expr[i] === '\\' && close !== '`') i++;
+    } else if (c === '#') {
+      while (i < expr.length && expr[i] !== '\n') i++;
+    } else if (c === '(' || c === '[' || c === '{') open.push(c);
+    else if (c === ')' || c === ']' || c === '}') open.pop();
+  }
+  switch (open.at(-1)) {
+    case '(':
+      return 'unclosed left parenthesis';
+    case '[':
+      return 'unclosed left bracket';
+    case '{':
+      return 'unexpected end of input inside braces';
+    default:
+      return 'unexpected end of input';
+  }
+}
