@@ -2,7 +2,8 @@
  * Ruler benchmark: 1,000 rule groups × 10 alerting rules at a 10 s interval, evaluated through BullMQ job
  * schedulers and Redis state against a fast stand-in of the query API running in its own process.
  * Prints scheduling jitter p50/p99 (query arrival − slot time for each group's first rule) and the ruler
- * process' CPU time per group evaluation and per rule evaluation.
+ * process' CPU time per group evaluation and per rule evaluation, then runs the same rules in Prometheus' own
+ * rule manager (if /usr/bin/prometheus exists; BENCH_PROMETHEUS=0 skips it) and prints the CPU ratio.
  *
  *   npx tsx bench/ruler.ts            # BENCH_GROUPS, BENCH_RULES, BENCH_INTERVAL_MS, BENCH_SECONDS override
  */
@@ -16,6 +17,7 @@ import { createRuler } from '../src/app/ruler.js';
 import type { RuleConfig, RuleGroupConfig } from '../src/config/rules/types.js';
 import { RULE_EVAL_QUEUE } from '../src/rules/scheduler.js';
 import type { PostableAlert } from '../src/rules/sender.js';
+import { prometheusAvailable, runPrometheusRuleManager } from './ruler-prometheus.js';
 
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 1000);
 const RULES = Number(process.env.BENCH_RULES ?? 10);
@@ -157,6 +159,22 @@ async function main() {
       2,
     ),
   );
+
+  if (prometheusAvailable() && process.env.BENCH_PROMETHEUS !== '0') {
+    console.log(`same rules in Prometheus' own rule manager for ${SECONDS}s…`);
+    const prom = await runPrometheusRuleManager(GROUPS, RULES, INTERVAL, SECONDS);
+    const klaxonMs = cpuMs / evals;
+    console.log(
+      JSON.stringify(
+        {
+          prometheus: prom,
+          cpuPerGroupEvaluationRatioKlaxonToPrometheus: Math.round((klaxonMs / prom.msPerGroupEvaluation) * 10) / 10,
+        },
+        null,
+        2,
+      ),
+    );
+  }
 
   const q = new Queue(RULE_EVAL_QUEUE, { connection: bullConnection, prefix: queuePrefix });
   await q.obliterate({ force: true });

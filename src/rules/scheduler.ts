@@ -167,8 +167,8 @@ export class RuleScheduler {
     const lockTtl = 2 * g.intervalMs + this.opts.queryTimeoutMs * Math.max(1, g.rules.length);
     const claim = await this.store.claimSlot(id, ts, token, lockTtl);
     if (claim.outcome !== 'claimed') {
-      // A duplicate trigger, or the previous evaluation still running: this slot is not evaluated here.
-      if (claim.outcome === 'busy') metrics.missed.inc({ rule_group: key });
+      // A late or duplicate trigger, or the previous evaluation still running: dropped and counted (§2.1).
+      metrics.missed.inc({ rule_group: key });
       return;
     }
     const missed = missedIterations(claim.lastTs, ts, g.intervalMs);
