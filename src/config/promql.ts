@@ -192,10 +192,16 @@ class TypeChecker {
 
   /** A literal range or step of zero (`x[0s]`, `x[5m:0s]`); computed durations are left to the server. */
   private checkRange(range: SyntaxNode | null): void {
-    const literal = range?.firstChild;
+    let literal = range?.firstChild;
+    let negative = false;
+    // `[-5m]`: a unary minus wraps the literal in a nested DurationExpr.
+    if (literal?.name === 'UnaryOp' && this.text(literal) === '-') {
+      negative = true;
+      literal = literal.nextSibling?.firstChild;
+    }
     if (!range || !literal || literal.nextSibling || literal.name !== 'NumberDurationLiteralInDurationContext') return;
     const text = this.text(literal);
-    if (/^0+(\.0*)?$/.test(text) || /^(0+[a-z]+)+$/.test(text)) {
+    if (negative || /^0+(\.0*)?$/.test(text) || /^(0+[a-z]+)+$/.test(text)) {
       throw new SemanticError(range.from, 'duration must be greater than 0');
     }
   }

@@ -79,6 +79,8 @@ describe('checkPromQL', () => {
     ['foo{__name__="bar"}', '1:1', 'metric name must not be set twice: "foo" or "bar"'],
     ['a * on(x) group_left(x) b', '1:3', 'label "x" must not occur in ON and GROUP clause at once'],
     ['x[0s:1m]', '1:3', 'duration must be greater than 0'],
+    ['x[-3m]', '1:3', 'duration must be greater than 0'],
+    ['x[5m:-1m]', '1:6', 'duration must be greater than 0'],
     [
       'sum(up) offset 5m',
       '1:1',
