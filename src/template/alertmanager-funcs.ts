@@ -2,7 +2,8 @@
 import { IFACE_SLICE, STRING_SLICE, type TemplateData } from './alertmanager-data.js';
 import { queryUnescape } from './escape.js';
 import type { FuncMap } from './exec.js';
-import { formatTime, GoTime, loadLocation, parseTime, type Zone, zeroTime } from './gotime.js';
+import { formatTime, GoTime, loadLocation, type Zone, zeroTime } from './gotime.js';
+import { parseTime } from './gotime-parse.js';
 import { convertToFloat, humanizeDuration } from './humanize.js';
 import { matchString, replaceAllString } from './regex.js';
 import { titleCase, toLowerGo, toUpperGo } from './textfuncs.js';

@@ -79,24 +79,17 @@ export function unquoteGo(q: string): string | null {
 export function unquoteChar(q: string): number | null {
   if (q.length < 3 || q[0] !== "'" || q[q.length - 1] !== "'") return null;
   const body = q.slice(1, -1);
-  if (body[0] === '\\') {
-    if (body[1] === "'") return body.length === 2 ? 39 : null;
-    const s = decodeEscapes(body, "'");
-    if (s === null) return null;
-    const cps = [...s];
-    if (cps.length !== 1) {
-      // \xHH or octal form one byte each: a single byte escape is its value.
-      const m = /^\\(?:x([0-9a-fA-F]{2})|([0-7]{3}))$/.exec(body);
-      if (m) return Number.parseInt(m[1] ?? m[2]!, m[1] ? 16 : 8);
-      return null;
-    }
-    const m = /^\\(?:x([0-9a-fA-F]{2})|([0-7]{3}))$/.exec(body);
-    if (m) return Number.parseInt(m[1] ?? m[2]!, m[1] ? 16 : 8);
-    return cps[0]!.codePointAt(0)!;
+  if (body[0] !== '\\') {
+    const cps = [...body];
+    return cps.length === 1 ? cps[0]!.codePointAt(0)! : null;
   }
-  const cps = [...body];
-  if (cps.length !== 1) return null;
-  return cps[0]!.codePointAt(0)!;
+  if (body === "\\'") return 39;
+  // \xHH and octal escapes denote a byte value, not UTF-8.
+  const byteEsc = /^\\(?:x([0-9a-fA-F]{2})|([0-7]{3}))$/.exec(body);
+  if (byteEsc) return Number.parseInt(byteEsc[1] ?? byteEsc[2]!, byteEsc[1] ? 16 : 8);
+  const s = decodeEscapes(body, "'");
+  const cps = s === null ? [] : [...s];
+  return cps.length === 1 ? cps[0]!.codePointAt(0)! : null;
 }
 
 /** strconv.ParseInt(text, 0, 64) without the range check; null on syntax error. */
@@ -117,13 +110,8 @@ export function parseGoInt(text: string): bigint | null {
 function underscoreOK(s: string): boolean {
   if (!s.includes('_')) return true;
   let body = s;
-  let hex = false;
-  if (/^0[xXbBoO]/.test(s)) {
-    hex = /^0[xX]/.test(s);
-    body = s.slice(2);
-    if (body.startsWith('_')) body = body.slice(1);
-  } else if (s.startsWith('0')) body = s.slice(1).replace(/^_/, '');
-  void hex;
+  if (/^0[xXbBoO]/.test(s)) body = s.slice(2).replace(/^_/, '');
+  else if (s.startsWith('0')) body = s.slice(1).replace(/^_/, '');
   return !/__|^_|_$/.test(body);
 }
 
@@ -153,4 +141,60 @@ export function parseGoFloat(text: string): number | null {
   if (/^[+-]?(inf|infinity)$/.test(lower)) return lower.startsWith('-') ? -Infinity : Infinity;
   if (lower === 'nan') return Number.NaN;
   return null;
+}
+
+export interface NumberValue {
+  isInt: boolean;
+  isUint: boolean;
+  isFloat: boolean;
+  isComplex: boolean;
+  int: bigint;
+  uint: bigint;
+  float: number;
+}
+
+/** Go's parse.newNumber: every interpretation of a numeric or character constant, or the error text. */
+export function parseNumberLiteral(text: string, isChar: boolean): NumberValue | string {
+  const n: NumberValue = { isInt: false, isUint: false, isFloat: false, isComplex: false, int: 0n, uint: 0n, float: 0 };
+  if (isChar) {
+    const r = unquoteChar(text);
+    if (r === null) return `malformed character constant: ${text}`;
+    n.isInt = n.isUint = n.isFloat = true;
+    n.int = n.uint = BigInt(r);
+    n.float = r;
+    return n;
+  }
+  if (text.endsWith('i')) return `complex constants are not supported: ${text}`;
+  const i = parseGoInt(text);
+  if (i !== null) {
+    if (i >= 0n && i < 2n ** 64n) {
+      n.isUint = true;
+      n.uint = i;
+    }
+    if (i >= -(2n ** 63n) && i < 2n ** 63n) {
+      n.isInt = true;
+      n.int = i;
+    }
+  }
+  if (n.isInt || n.isUint) {
+    n.isFloat = true;
+    n.float = Number(n.isInt ? n.int : n.uint);
+  } else {
+    const f = parseGoFloat(text);
+    if (f !== null) {
+      if (!/[.eEpP]/.test(text)) return `integer overflow: ${JSON.stringify(text)}`;
+      n.isFloat = true;
+      n.float = f;
+      if (Number.isInteger(f) && Math.abs(f) < 2 ** 63) {
+        n.isInt = true;
+        n.int = BigInt(f);
+      }
+      if (Number.isInteger(f) && f >= 0 && f < 2 ** 64) {
+        n.isUint = true;
+        n.uint = BigInt(f);
+      }
+    }
+  }
+  if (!n.isInt && !n.isUint && !n.isFloat) return `illegal number syntax: ${JSON.stringify(text)}`;
+  return n;
 }

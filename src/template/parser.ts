@@ -14,7 +14,7 @@ import type {
 import { isEmptyTree, nodeString } from './ast.js';
 import { TemplateError } from './errors.js';
 import { lex, T, type Token } from './lexer.js';
-import { parseGoFloat, parseGoInt, unquoteChar, unquoteGo } from './literals.js';
+import { parseNumberLiteral, unquoteGo } from './literals.js';
 
 interface EndNode {
   k: 'end';
@@ -406,59 +406,8 @@ class Parser {
   }
 
   private number(tok: Token): NumberNode {
-    const text = tok.val;
-    const n: NumberNode = {
-      k: 'number',
-      pos: tok.pos,
-      text,
-      isInt: false,
-      isUint: false,
-      isFloat: false,
-      isComplex: false,
-      int: 0n,
-      uint: 0n,
-      float: 0,
-    };
-    if (tok.t === T.CharConstant) {
-      const r = unquoteChar(text);
-      if (r === null) this.errorf(`malformed character constant: ${text}`);
-      n.isInt = n.isUint = n.isFloat = true;
-      n.int = n.uint = BigInt(r);
-      n.float = r;
-      return n;
-    }
-    if (text.endsWith('i')) this.errorf(`complex constants are not supported: ${text}`);
-    const i = parseGoInt(text);
-    if (i !== null) {
-      if (i >= 0n && i < 2n ** 64n) {
-        n.isUint = true;
-        n.uint = i;
-      }
-      if (i >= -(2n ** 63n) && i < 2n ** 63n) {
-        n.isInt = true;
-        n.int = i;
-      }
-    }
-    if (n.isInt || n.isUint) {
-      n.isFloat = true;
-      n.float = Number(n.isInt ? n.int : n.uint);
-    } else {
-      const f = parseGoFloat(text);
-      if (f !== null) {
-        if (!/[.eEpP]/.test(text)) this.errorf(`integer overflow: ${JSON.stringify(text)}`);
-        n.isFloat = true;
-        n.float = f;
-        if (Number.isInteger(f) && Math.abs(f) < 2 ** 63) {
-          n.isInt = true;
-          n.int = BigInt(f);
-        }
-        if (Number.isInteger(f) && f >= 0 && f < 2 ** 64) {
-          n.isUint = true;
-          n.uint = BigInt(f);
-        }
-      }
-    }
-    if (!n.isInt && !n.isUint && !n.isFloat) this.errorf(`illegal number syntax: ${JSON.stringify(text)}`);
-    return n;
+    const r = parseNumberLiteral(tok.val, tok.t === T.CharConstant);
+    if (typeof r === 'string') this.errorf(r);
+    return { k: 'number', pos: tok.pos, text: tok.val, ...r };
   }
 }

@@ -1,7 +1,8 @@
 /** Decodes the typed JSON of /work/shared/corpus/templates/cases.json into template values (see its README). */
 import { fingerprint } from '../../src/labels/labels.js';
 import { kv_, STRING_SLICE } from '../../src/template/alertmanager-data.js';
-import { GoTime, parseGoDuration, UTC } from '../../src/template/gotime.js';
+import { GoTime, UTC } from '../../src/template/gotime.js';
+import { parseGoDuration } from '../../src/template/gotime-parse.js';
 import type { NotificationData } from '../../src/template/notification-templates.js';
 import { STRING_MAP } from '../../src/template/prometheus-funcs.js';
 import { quoteMeta } from '../../src/template/regex.js';
