@@ -14,6 +14,8 @@ export interface SlackStandIn {
   webhookUrl: string;
   calls: SlackCall[];
   hooks: Record<string, unknown>[];
+  /** Message timestamps that chat.update reports as `message_not_found` (deleted in Slack). */
+  deleted: Set<string>;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
   const calls: SlackCall[] = [];
   const hooks: Record<string, unknown>[] = [];
   const perChannel = new Map<string, number>();
+  const deleted = new Set<string>();
   let seq = 0;
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
@@ -50,7 +53,10 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       seq++;
       return json(res, 200, { ok: true, channel: 'C0123ALERTS', ts: `1700000000.00${seq}`, message: {} });
     }
-    if (method === 'chat.update') return json(res, 200, { ok: true, channel: args.channel, ts: args.ts });
+    if (method === 'chat.update') {
+      if (deleted.has(String(args.ts))) return json(res, 200, { ok: false, error: 'message_not_found' });
+      return json(res, 200, { ok: true, channel: args.channel, ts: args.ts });
+    }
     return json(res, 404, { ok: false, error: 'unknown_method' });
   });
   return {
@@ -59,6 +65,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     webhookUrl: `${sink.url}/hooks/T000/B000/XXXX`,
     calls,
     hooks,
+    deleted,
     close: () => sink.close(),
   };
 }

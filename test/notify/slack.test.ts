@@ -145,6 +145,22 @@ describe('Slack against a local stand-in', () => {
     });
   });
 
+  it('posts a new message when the one to update was deleted, and updates that one next', async () => {
+    slack.deleted.add('1700000000.001');
+    const { outcome } = await deliver('oncall', { notificationReason: 'new alerts added' });
+    expect(outcome).toEqual({
+      delivered: true,
+      receiverData: { threadTs: '1700000000.002', channelId: 'C0123ALERTS' },
+    });
+    await deliver('oncall', { notificationReason: 'new alerts added' });
+    const calls = slack.calls.slice(-3);
+    expect(calls.map((c) => [c.method, c.args.ts])).toEqual([
+      ['chat.update', '1700000000.001'],
+      ['chat.postMessage', undefined],
+      ['chat.update', '1700000000.002'],
+    ]);
+  });
+
   it('posts the Alertmanager-compatible JSON to an incoming webhook', async () => {
     const { outcome } = await deliver('hook');
     expect(outcome).toEqual({ delivered: true });

@@ -30,6 +30,9 @@ const RETRYABLE_PLATFORM_ERRORS = new Set([
   'ratelimited',
 ]);
 
+/** chat.update errors after which a new message is posted instead. */
+const MESSAGE_GONE_ERRORS = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
+
 /** Kept as long as Alertmanager keeps nflog entries (retention 120h). */
 const MESSAGE_REF_TTL_S = 120 * 3600;
 
@@ -166,8 +169,13 @@ export function createSlackIntegration(cfg: SlackSettings, index: number, ctx: I
         if (stored) {
           const ref = JSON.parse(stored) as MessageRef;
           const { channel: _channel, username: _u, icon_emoji: _e, icon_url: _i, link_names: _l, ...rest } = content;
-          const updated = await web.chat.update({ ...rest, channel: ref.channel, ts: ref.ts } as ChatUpdateArguments);
-          return { kind: 'delivered', receiverData: { threadTs: updated.ts ?? ref.ts, channelId: ref.channel } };
+          try {
+            const updated = await web.chat.update({ ...rest, channel: ref.channel, ts: ref.ts } as ChatUpdateArguments);
+            return { kind: 'delivered', receiverData: { threadTs: updated.ts ?? ref.ts, channelId: ref.channel } };
+          } catch (err) {
+            // The original message is gone (deleted, or too old to edit): post a fresh one instead of failing.
+            if (!(err instanceof WebAPIPlatformError && MESSAGE_GONE_ERRORS.has(String(err.data.error)))) throw err;
+          }
         }
       }
       const posted = await web.chat.postMessage({
