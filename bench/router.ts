@@ -5,9 +5,9 @@
  *
  *   npx tsx bench/router.ts [alerts...]      (default: 10000 100000)
  *
- * Klaxon runs in this process (its numbers include the load generator's CPU); Redis' CPU is added from INFO.
+ * Klaxon runs in this process (its CPU includes the load generator's); Redis' CPU (INFO cpu) is added to it.
  */
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -19,7 +19,10 @@ import { startAlertmanager } from '../test/support/binaries.js';
 import { freePort } from '../test/support/net.js';
 import { startWebhookSink } from '../test/support/webhook-sink.js';
 
-const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const SIZES = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const BATCH = 100;
 const GROUPS = 100;
 const CONCURRENCY = 8;
@@ -39,7 +42,7 @@ receivers:
 interface Target {
   name: string;
   url: string;
-  cpuMs(): number;
+  cpuMs(): Promise<number>;
   rssMb(): number;
   stop(): Promise<void>;
 }
@@ -74,18 +77,17 @@ async function startKlaxonTarget(yml: string, prefix: string, redis: Redis): Pro
     },
     dir,
   );
-  const instance = await startKlaxon({ settings, roles: ['api', 'router', 'notifier'], logger: pino({ level: 'warn' }) });
-  const redisStart = await redisCpuMs(redis);
-  let redisNow = redisStart;
+  const instance = await startKlaxon({
+    settings,
+    roles: ['api', 'router', 'notifier'],
+    logger: pino({ level: 'warn' }),
+  });
   return {
     name: 'klaxon',
     url: instance.url,
-    cpuMs: () => {
+    cpuMs: async () => {
       const u = process.cpuUsage();
-      void redisCpuMs(redis).then((v) => {
-        redisNow = v;
-      });
-      return (u.user + u.system) / 1000 + (redisNow - redisStart);
+      return (u.user + u.system) / 1000 + (await redisCpuMs(redis));
     },
     rssMb: () => process.memoryUsage().rss / 1024 / 1024,
     async stop() {
@@ -106,7 +108,13 @@ async function startKlaxonTarget(yml: string, prefix: string, redis: Redis): Pro
 async function startAmTarget(yml: string): Promise<Target> {
   const am = await startAlertmanager(yml);
   const pid = am.process.pid!;
-  return { name: 'alertmanager', url: am.url, cpuMs: () => procCpuMs(pid), rssMb: () => procRssMb(pid), stop: () => am.stop() };
+  return {
+    name: 'alertmanager',
+    url: am.url,
+    cpuMs: async () => procCpuMs(pid),
+    rssMb: () => procRssMb(pid),
+    stop: () => am.stop(),
+  };
 }
 
 function percentile(xs: number[], p: number): number {
@@ -131,10 +139,8 @@ async function ingest(target: Target, total: number, run: string) {
   }
   const latencies: number[] = [];
   let next = 0;
-  const cpu0 = target.cpuMs();
-  await new Promise((r) => setTimeout(r, 50));
+  const cpuStart = await target.cpuMs();
   const t0 = performance.now();
-  const cpuStart = target.cpuMs();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < bodies.length) {
@@ -153,8 +159,13 @@ async function ingest(target: Target, total: number, run: string) {
   );
   const seconds = (performance.now() - t0) / 1000;
   await new Promise((r) => setTimeout(r, 100));
-  const cpu = target.cpuMs() - (cpuStart || cpu0);
-  return { rate: total / seconds, p99: percentile(latencies, 99), cpuUsPerAlert: (cpu * 1000) / total, rss: target.rssMb() };
+  const cpu = (await target.cpuMs()) - cpuStart;
+  return {
+    rate: total / seconds,
+    p99: percentile(latencies, 99),
+    cpuUsPerAlert: (cpu * 1000) / total,
+    rss: target.rssMb(),
+  };
 }
 
 async function webhookLatency(target: Target, sink: Awaited<ReturnType<typeof startWebhookSink>>, n: number) {
@@ -180,7 +191,10 @@ const prefix = `klaxon-bench-router-${process.pid}:`;
 
 for (const total of SIZES.length > 0 ? SIZES : [10_000, 100_000]) {
   const results: Record<string, Awaited<ReturnType<typeof ingest>>> = {};
-  for (const make of [() => startAmTarget(config(sink.url, '10m')), () => startKlaxonTarget(config(sink.url, '10m'), prefix, redis)]) {
+  for (const make of [
+    () => startAmTarget(config(sink.url, '10m')),
+    () => startKlaxonTarget(config(sink.url, '10m'), prefix, redis),
+  ]) {
     const target = await make();
     try {
       results[target.name] = await ingest(target, total, `${total}`);
@@ -196,11 +210,16 @@ for (const total of SIZES.length > 0 ? SIZES : [10_000, 100_000]) {
       `  ${name.padEnd(13)} ${fmt(r.rate)} alerts/s  p99 ${fmt(r.p99)} ms  CPU ${fmt(r.cpuUsPerAlert)} µs/alert  RSS ${fmt(r.rss)} MB`,
     );
   }
-  console.log(`  ratio klaxon/alertmanager: throughput ${(kx.rate / am.rate).toFixed(2)}x, p99 ${(kx.p99 / am.p99).toFixed(2)}x`);
+  console.log(
+    `  ratio klaxon/alertmanager: throughput ${(kx.rate / am.rate).toFixed(2)}x, p99 ${(kx.p99 / am.p99).toFixed(2)}x`,
+  );
 }
 
 const latency: Record<string, { p50: number; p99: number }> = {};
-for (const make of [() => startAmTarget(config(sink.url, '0s')), () => startKlaxonTarget(config(sink.url, '0s'), prefix, redis)]) {
+for (const make of [
+  () => startAmTarget(config(sink.url, '0s')),
+  () => startKlaxonTarget(config(sink.url, '0s'), prefix, redis),
+]) {
   const target = await make();
   try {
     latency[target.name] = await webhookLatency(target, sink, 50);
@@ -210,7 +229,9 @@ for (const make of [() => startAmTarget(config(sink.url, '0s')), () => startKlax
 }
 console.log('\nPOST → webhook (group_wait 0, 50 alerts)');
 for (const [name, r] of Object.entries(latency)) console.log(`  ${name.padEnd(13)} p50 ${r.p50} ms  p99 ${r.p99} ms`);
-console.log(`  ratio klaxon/alertmanager p99: ${(latency.klaxon!.p99 / Math.max(1, latency.alertmanager!.p99)).toFixed(2)}x`);
+console.log(
+  `  ratio klaxon/alertmanager p99: ${(latency.klaxon!.p99 / Math.max(1, latency.alertmanager!.p99)).toFixed(2)}x`,
+);
 
 await sink.close();
 await redis.quit();
