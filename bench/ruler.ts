@@ -5,7 +5,7 @@
  * process' CPU time per group evaluation and per rule evaluation, then runs the same rules in Prometheus' own
  * rule manager (if /usr/bin/prometheus exists; BENCH_PROMETHEUS=0 skips it) and prints the CPU ratio.
  *
- *   npx tsx bench/ruler.ts            # BENCH_GROUPS, BENCH_RULES, BENCH_INTERVAL_MS, BENCH_SECONDS override
+ *   npx tsx bench/ruler.ts   # BENCH_GROUPS, BENCH_RULES, BENCH_INTERVAL_MS, BENCH_SECONDS, BENCH_CONCURRENCY override
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -36,7 +36,8 @@ async function startDelayPercentiles(metrics: Registry) {
   const total = buckets.at(-1)?.value ?? 0;
   const at = (p: number) => {
     const b = buckets.find((v) => v.value >= (p / 100) * total);
-    return b ? Number(b.labels.le) * 1000 : Number.NaN;
+    if (!b) return Number.NaN;
+    return b.labels.le === '+Inf' ? 'over the largest bucket' : Number(b.labels.le) * 1000;
   };
   return { samples: total, p50: at(50), p99: at(99) };
 }
@@ -90,7 +91,7 @@ async function main() {
       sender: { send: async (alerts: PostableAlert[]) => void (sent += alerts.length) },
       externalLabels: { cluster: 'bench' },
       externalURL: 'http://klaxon.example',
-      concurrency: 64,
+      concurrency: Number(process.env.BENCH_CONCURRENCY ?? 64),
     },
   );
   const t0 = Date.now();
