@@ -54,6 +54,23 @@ describe('SilenceIndex.mutedBy', () => {
     expect(index.mutedBy({ alertname: 'Disk', team: 'x' }, T + H)).toEqual(['a-by-name', 'negative', 'pending']);
   });
 
+  it('evaluates silences with identical matchers together but keeps their own time windows', () => {
+    const ms = [re('instance', 'i[0-9]')];
+    const idx = new SilenceIndex(
+      [
+        sil('later', ms, { startsAt: T + H, endsAt: T + 2 * H }),
+        sil('now', ms),
+        sil('gone', ms, { endsAt: T - 1 }),
+        sil('now-too', [re('instance', 'i[0-9]')]),
+      ],
+      T,
+    );
+    expect(idx.size).toBe(3);
+    expect(idx.mutedBy({ instance: 'i1' }, T)).toEqual(['now', 'now-too']);
+    expect(idx.mutedBy({ instance: 'i1' }, T + H)).toEqual(['later', 'now', 'now-too']);
+    expect(idx.mutedBy({ instance: 'x1' }, T + H)).toEqual([]);
+  });
+
   it('agrees with a brute-force scan on random silences and alerts', () => {
     const values = ['a', 'b', 'c'];
     const names = ['alertname', 'team', 'env'];
