@@ -23,7 +23,9 @@ export async function loadConfig(settings: KlaxonSettings): Promise<LoadedConfig
   const problems: ConfigProblem[] = [];
   let alertmanager: AlertmanagerConfig | undefined;
   try {
-    const parsed = parseAlertmanagerConfig(file, await readFile(file, 'utf8'));
+    const parsed = parseAlertmanagerConfig(file, await readFile(file, 'utf8'), {
+      validationScheme: settings.validationScheme,
+    });
     problems.push(...parsed.problems);
     alertmanager = parsed.config;
   } catch (err) {
