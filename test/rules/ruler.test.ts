@@ -1,9 +1,12 @@
+import { Queue } from 'bullmq';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuler, type Ruler } from '../../src/app/ruler.js';
 import type { RuleConfig, RuleGroupConfig } from '../../src/config/rules/types.js';
 import { groupOffsetMs } from '../../src/rules/schedule.js';
-import { CollectingSender, listen, testDeps, waitFor } from './harness.js';
+import { RULE_EVAL_QUEUE } from '../../src/rules/scheduler.js';
+import { groupId } from '../../src/rules/store.js';
+import { CollectingSender, listen, sleep, testDeps, waitFor } from './harness.js';
 
 /** Query API stand-in: `results` maps an expression to the vector it returns; every request is logged. */
 const results = new Map<string, { metric: Record<string, string>; value: number }[]>();
@@ -165,6 +168,11 @@ describe('ruler on BullMQ with a query stand-in', () => {
     };
     const u0 = await waitFor(() => pendingSince('U'), 10_000);
     const c0 = await waitFor(() => pendingSince('C'), 10_000);
+    const queue = new Queue(RULE_EVAL_QUEUE, { connection: env.deps().bullConnection, prefix: env.queuePrefix });
+    const startDate = async (g: RuleGroupConfig) =>
+      (await queue.getJobScheduler(`eval:${groupId(g.file, g.name)}`))?.startDate;
+    const [uStart, cStart] = [await startDate(unchanged), await startDate(changed)];
+    await sleep(1100); // a later reload gives a restarted group a later startDate
     // `for` changed and an annotation added: the group restarts, the alert keeps its activeAt.
     await r.reload([
       unchanged,
@@ -178,6 +186,9 @@ describe('ruler on BullMQ with a query stand-in', () => {
       const body = (await getJSON(r, '/api/v1/rules?rule_name[]=C')).body;
       return body.data.groups[0]?.rules[0]?.alerts[0]?.annotations?.a === 'b' ? body : undefined;
     };
+    expect(await startDate(unchanged)).toBe(uStart);
+    expect(await startDate(changed)).toBeGreaterThan(cStart!);
+    await queue.close();
     await waitFor(annotated, 10_000);
     expect(await pendingSince('C')).toBe(c0);
     expect(await pendingSince('U')).toBe(u0);
