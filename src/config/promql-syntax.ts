@@ -72,12 +72,57 @@ export function describeSyntaxError(expr: string, node: SyntaxNode): PromQLError
   if (parent?.name === 'LabelMatchers') {
     return { offset: at, message: `unexpected ${token} in label matching, expected "," or "}"` };
   }
-  if (parent?.name === 'OffsetExpr') return { offset: at, message: `unexpected ${token} in offset, expected duration` };
-  return { offset: at, message: `unexpected ${token}` };
+  const item = describeItem(rest);
+  if (parent?.name === 'OffsetExpr') return { offset: at, message: `unexpected ${item} in offset, expected duration` };
+  return { offset: at, message: `unexpected ${item}` };
 }
 
 function withoutComments(expr: string): string {
   return expr.replace(/#[^\n]*/g, '');
+}
+
+const OPERATORS = ['==', '!=', '>=', '<=', '=~', '!~', '+', '-', '*', '/', '%', '^', '>', '<', '='];
+const WORD_OPERATORS = new Set(['and', 'or', 'unless', 'atan2']);
+const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'bool']);
+const AGGREGATORS = new Set(
+  'sum avg count min max group stddev stdvar topk bottomk count_values quantile limitk limit_ratio'.split(' '),
+);
+const PUNCTUATION: Record<string, string> = {
+  '(': "left parenthesis '('",
+  ')': "right parenthesis ')'",
+  '{': "left brace '{'",
+  '}': "right brace '}'",
+  '[': "left bracket '['",
+  ']': "right bracket ']'",
+  ',': "comma ','",
+  ':': "colon ':'",
+  '@': '<@>',
+};
+
+/** The next token as Prometheus' lexer items print themselves (Item.desc): `<op:>>`, `identifier "x"`, … */
+function describeItem(rest: string): string {
+  const op = OPERATORS.find((o) => rest.startsWith(o));
+  if (op) return `<op:${op}>`;
+  const punctuation = PUNCTUATION[rest[0]!];
+  if (punctuation) return punctuation;
+  const word = /^[a-zA-Z_:][\w:]*/.exec(rest)?.[0];
+  if (word) {
+    const lower = word.toLowerCase();
+    if (WORD_OPERATORS.has(lower)) return `<op:${word}>`;
+    if (KEYWORDS.has(lower)) return `<${word}>`;
+    if (AGGREGATORS.has(lower)) return `<aggr:${word}>`;
+    return `identifier ${JSON.stringify(word)}`;
+  }
+  const duration = /^\d+(ms|[smhdwy])(\d+(ms|[smhdwy]))*(?![\w.])/.exec(rest)?.[0];
+  if (duration) return `duration ${JSON.stringify(duration)}`;
+  const number = /^(0x[\da-fA-F]+|\d*\.?\d+([eE][+-]?\d+)?)/.exec(rest)?.[0];
+  if (number) return `number ${JSON.stringify(number)}`;
+  const quote = rest[0];
+  if (quote === '"' || quote === "'" || quote === '`') {
+    const end = rest.indexOf(quote, 1);
+    return `string ${JSON.stringify(end > 0 ? rest.slice(0, end + 1) : rest)}`;
+  }
+  return JSON.stringify(rest.slice(0, tokenLength(rest)));
 }
 
 function tokenLength(rest: string): number {

@@ -54,7 +54,10 @@ export function validateGroups(
     }
     for (const rule of group.rules) {
       const prefix = `group ${JSON.stringify(group.name.value)}, rule ${rule.index}, ${JSON.stringify(ruleName(rule))}: `;
-      for (const p of validateRule(rule, lc, opts)) at(p.node, nodePosition(lc, rule.node), prefix + p.message);
+      for (const p of validateRule(rule, opts)) {
+        const alt = p.alt ? nodePosition(lc, p.alt) : undefined;
+        at(p.node, nodePosition(lc, rule.node), `${alt ? `${alt.line}:${alt.col}: ` : ''}${prefix}${p.message}`);
+      }
     }
   }
   return problems;
@@ -62,6 +65,8 @@ export function validateGroups(
 
 interface RuleProblem {
   node: Node | null;
+  /** A second position, printed before the message as upstream does (`L1:C1: L2:C2: group …`). */
+  alt?: Node | null;
   message: string;
 }
 
@@ -75,16 +80,12 @@ function labelProblems(label: RawEntry, opts: RuleLoadOptions): string[] {
 }
 
 /** Rule.Validate; a problem without a node of its own is reported at the rule's mapping by the caller. */
-function validateRule(rule: RawRule, lc: LineCounterLike, opts: RuleLoadOptions): RuleProblem[] {
+function validateRule(rule: RawRule, opts: RuleLoadOptions): RuleProblem[] {
   const out: RuleProblem[] = [];
   const { record, alert, expr } = rule;
   if (record.value !== '' && alert.value !== '') {
     // Upstream prints both positions: `L1:C1: L2:C2: group …`; the second one goes into the message.
-    const alt = nodePosition(lc, alert.node);
-    out.push({
-      node: record.node,
-      message: `only one of 'record' and 'alert' must be set (alert at ${alt.line}:${alt.col})`,
-    });
+    out.push({ node: record.node, alt: alert.node, message: "only one of 'record' and 'alert' must be set" });
   }
   if (record.value === '' && alert.value === '') {
     out.push({ node: record.node ?? alert.node, message: "one of 'record' or 'alert' must be set" });
