@@ -135,6 +135,7 @@ describe('rule files', () => {
           w: "{{ .Value | humanize }}"
           q: '{{ with query "up" }}x{{ end }}'
           ok: "{{ $labels.job }}"
+          ok2: "{{ $labels.query }}"
 `;
     expect(where(src).map((p) => p.slice(0, 14))).toEqual(['warning 7:11 g', 'warning 8:11 g', 'warning 9:11 g']);
   });

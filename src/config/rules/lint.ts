@@ -78,7 +78,8 @@ export function duplicateRules(file: string, lc: LineCounterLike, groups: RawGro
   return [{ file, ...at, message, severity: 'warning' }];
 }
 
-const UNSTABLE_LABEL = /\$value\b|\.Value\b|\bquery\b/;
+// `query` only as the template function (not `$labels.query`).
+const UNSTABLE_LABEL = /\$value\b|\.Value\b|(?:^|[\s(|{])query\s/;
 
 /** Klaxon's warnings about templated labels on alerting rules. */
 export function labelIdentityWarnings(file: string, lc: LineCounterLike, groups: RawGroup[]): ConfigProblem[] {
