@@ -138,23 +138,22 @@ export class Dispatcher {
         batch.members.push({ fingerprint: alert.fingerprint, updatedAt: alert.updatedAt, startsAt: alert.startsAt });
       }
     }
-    const [scheduled] = await Promise.all([
-      Promise.all(
-        [...batches.values()].map(async ({ placement, members }) => {
-          const next = await this.groups.add(
-            placement.groupId,
-            placement.groupKey,
-            placement.routeId,
-            placement.groupLabels,
-            placement.route.groupWaitMs,
-            members,
-            now,
-          );
-          return next === null ? null : { groupId: placement.groupId, ts: next };
-        }),
-      ),
-      this.groups.index([...batches.keys()]),
-    ]);
+    const list = [...batches.values()];
+    const nexts = await this.groups.addMany(
+      list.map(({ placement, members }) => ({
+        groupId: placement.groupId,
+        groupKey: placement.groupKey,
+        routeId: placement.routeId,
+        labels: placement.groupLabels,
+        groupWaitMs: placement.route.groupWaitMs,
+        members,
+      })),
+      now,
+    );
+    const scheduled = list.map(({ placement }, i) => {
+      const next = nexts[i];
+      return next === null || next === undefined ? null : { groupId: placement.groupId, ts: next };
+    });
     await this.schedule(
       scheduled.filter((s): s is FlushJob => s !== null),
       now,

@@ -24,6 +24,15 @@ export interface GroupMember {
   startsAt: number;
 }
 
+export interface GroupAddition {
+  groupId: string;
+  groupKey: string;
+  routeId: string;
+  labels: Labels;
+  groupWaitMs: number;
+  members: GroupMember[];
+}
+
 export type TickResult =
   | { kind: 'stale' }
   | { kind: 'reaped' }
@@ -53,6 +62,35 @@ export class GroupStore {
     members: GroupMember[],
     now: number,
   ): Promise<number | null> {
+    const [next] = await this.addMany([{ groupId, groupKey, routeId, labels, groupWaitMs, members }], now);
+    return next ?? null;
+  }
+
+  /**
+   * `add` for the groups touched by one ingest batch, sent as one pipeline (one write and one round trip
+   * instead of one per group). Returns, per group, the flush time to schedule or null.
+   */
+  async addMany(groups: GroupAddition[], now: number): Promise<(number | null)[]> {
+    if (groups.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const g of groups) {
+      pipeline.klaxonGroupAdd(
+        this.keys.groupMeta(g.groupId),
+        this.keys.groupMembers(g.groupId),
+        ...this.addArgs(g, now),
+      );
+    }
+    pipeline.sadd(this.keys.groupIndex(), ...groups.map((g) => g.groupId));
+    const results = (await pipeline.exec()) ?? [];
+    return groups.map((_, i) => {
+      const [err, next] = results[i] ?? [new Error('missing pipeline reply'), null];
+      if (err) throw err;
+      return Number(next) >= 0 ? Number(next) : null;
+    });
+  }
+
+  private addArgs(g: GroupAddition, now: number): (string | number)[] {
+    const { groupKey, routeId, labels, groupWaitMs, members } = g;
     const args: (string | number)[] = [
       now,
       groupWaitMs,
@@ -62,17 +100,7 @@ export class GroupStore {
       REAP_EMPTY_GROUP_MS,
     ];
     for (const m of members) args.push(m.fingerprint, m.updatedAt, m.startsAt);
-    const next = await this.redis.klaxonGroupAdd(
-      this.keys.groupMeta(groupId),
-      this.keys.groupMembers(groupId),
-      ...args,
-    );
-    return next >= 0 ? next : null;
-  }
-
-  /** Record groups in the index (one command per ingest batch; the index lists groups for the API and restarts). */
-  async index(groupIds: string[]): Promise<void> {
-    if (groupIds.length > 0) await this.redis.sadd(this.keys.groupIndex(), ...groupIds);
+    return args;
   }
 
   async meta(groupId: string): Promise<{ routeId: string; groupKey: string; labels: Labels } | null> {

@@ -23,45 +23,38 @@ afterAll(async () => {
   await redis.quit();
 });
 
-/** Add to a group and record it in the index, as the dispatcher does per ingest batch. */
-async function add(...args: Parameters<GroupStore['add']>): Promise<number | null> {
-  const next = await groups.add(...args);
-  await groups.index([args[0]]);
-  return next;
-}
-
 const member = (fingerprint: string, startsAt = NOW, updatedAt = NOW) => ({ fingerprint, updatedAt, startsAt });
 
 describe('group timers in Redis (SEMANTICS §5.4)', () => {
   it('a new group flushes after group_wait; joining alerts never move the timer', async () => {
-    expect(await add('g1', '{}:{a="1"}', '0', { a: '1' }, 1000, [member('f1')], NOW)).toBe(NOW + 1000);
-    expect(await add('g1', '{}:{a="1"}', '0', { a: '1' }, 1000, [member('f2')], NOW + 500)).toBeNull();
+    expect(await groups.add('g1', '{}:{a="1"}', '0', { a: '1' }, 1000, [member('f1')], NOW)).toBe(NOW + 1000);
+    expect(await groups.add('g1', '{}:{a="1"}', '0', { a: '1' }, 1000, [member('f2')], NOW + 500)).toBeNull();
     const listed = (await groups.list()).find((g) => g.id === 'g1');
     expect(listed).toMatchObject({ groupKey: '{}:{a="1"}', routeId: '0', labels: { a: '1' }, next: NOW + 1000 });
     expect([...listed!.members.keys()].sort()).toEqual(['f1', 'f2']);
   });
 
   it('an old alert creating or joining an unflushed group makes it flush now', async () => {
-    expect(await add('g2', 'k2', '0', {}, 1000, [member('f1', NOW - 5000)], NOW)).toBe(NOW);
-    expect(await add('g3', 'k3', '0', {}, 1000, [member('f1')], NOW)).toBe(NOW + 1000);
-    expect(await add('g3', 'k3', '0', {}, 1000, [member('f2', NOW - 2000)], NOW + 100)).toBe(NOW + 100);
+    expect(await groups.add('g2', 'k2', '0', {}, 1000, [member('f1', NOW - 5000)], NOW)).toBe(NOW);
+    expect(await groups.add('g3', 'k3', '0', {}, 1000, [member('f1')], NOW)).toBe(NOW + 1000);
+    expect(await groups.add('g3', 'k3', '0', {}, 1000, [member('f2', NOW - 2000)], NOW + 100)).toBe(NOW + 100);
   });
 
   it('a tick re-arms to group_interval before the flush; stale ticks are refused', async () => {
-    await add('g4', 'k4', '0', {}, 1000, [member('f1')], NOW);
+    await groups.add('g4', 'k4', '0', {}, 1000, [member('f1')], NOW);
     expect(await groups.tick('g4', NOW + 999, NOW + 1000, 2000)).toEqual({ kind: 'stale' });
     const tick = await groups.tick('g4', NOW + 1000, NOW + 1003, 2000);
     expect(tick).toEqual({ kind: 'flush', next: NOW + 3000, members: new Map([['f1', NOW]]) });
     expect(await groups.tick('g4', NOW + 1000, NOW + 1004, 2000)).toEqual({ kind: 'stale' });
     // After the first flush, old alerts no longer shorten the timer.
-    expect(await add('g4', 'k4', '0', {}, 1000, [member('f2', NOW - 9000)], NOW + 1500)).toBeNull();
+    expect(await groups.add('g4', 'k4', '0', {}, 1000, [member('f2', NOW - 9000)], NOW + 1500)).toBeNull();
     // Missed ticks (no instance running) are skipped, keeping the phase.
     expect(await groups.tick('g4', NOW + 3000, NOW + 7500, 2000)).toMatchObject({ kind: 'flush', next: NOW + 9000 });
   });
 
   it('removes only resolved alerts not updated since the snapshot; empty groups are reaped later', async () => {
-    await add('g5', 'k5', '0', {}, 0, [member('f1'), member('f2', NOW, NOW + 1)], NOW);
-    await add('g5', 'k5', '0', {}, 0, [member('f2', NOW, NOW + 50)], NOW + 50);
+    await groups.add('g5', 'k5', '0', {}, 0, [member('f1'), member('f2', NOW, NOW + 1)], NOW);
+    await groups.add('g5', 'k5', '0', {}, 0, [member('f2', NOW, NOW + 50)], NOW + 50);
     expect(
       await groups.removeResolved(
         'g5',
@@ -74,7 +67,7 @@ describe('group timers in Redis (SEMANTICS §5.4)', () => {
     ).toBe(1);
     expect(await groups.removeResolved('g5', [['f2', NOW + 50]], NOW + 200)).toBe(0);
     // Within the reap delay an alert rejoins the old group and keeps its timer.
-    expect(await add('g5', 'k5', '0', {}, 0, [member('f3')], NOW + 300)).toBeNull();
+    expect(await groups.add('g5', 'k5', '0', {}, 0, [member('f3')], NOW + 300)).toBeNull();
     await groups.removeResolved('g5', [['f3', NOW]], NOW + 400);
     const reapAt = NOW + 400 + REAP_EMPTY_GROUP_MS;
     const next = (await groups.list()).find((g) => g.id === 'g5')!.next;
@@ -83,10 +76,10 @@ describe('group timers in Redis (SEMANTICS §5.4)', () => {
   });
 
   it('an alert arriving after the reap delay recreates the group with a fresh group_wait', async () => {
-    await add('g6', 'k6', '0', {}, 1000, [member('f1')], NOW);
+    await groups.add('g6', 'k6', '0', {}, 1000, [member('f1')], NOW);
     await groups.removeResolved('g6', [['f1', NOW]], NOW + 10);
     expect(
-      await add(
+      await groups.add(
         'g6',
         'k6',
         '0',

@@ -16,8 +16,8 @@ const CONFIG = `
 route:
   receiver: default
   group_by: [alertname]
-  group_wait: 300ms
-  group_interval: 600ms
+  group_wait: 1s
+  group_interval: 2s
   repeat_interval: 1h
   routes:
     - matchers: ['team="quiet"']
@@ -120,15 +120,16 @@ describe('router: ingest → groups → flush → notifier → nflog', () => {
     ).toBe(200);
     await sleep(100);
     await post([{ labels: { alertname: 'Flow', i: '2' }, startsAt: iso(t0), endsAt: iso(t0 + 60_000) }]);
-    await sleep(600);
+    // group_wait 1s: one flush at t0+1s; the next tick is at t0+3s.
+    await sleep(t0 + 1700 - Date.now());
     const flow = () => notifier.sent.filter((s) => s.request.groupKey === '{}:{alertname="Flow"}');
     expect(flow()).toHaveLength(1);
-    expect(flow()[0]!.at - t0).toBeGreaterThanOrEqual(280);
+    expect(flow()[0]!.at - t0).toBeGreaterThanOrEqual(950);
     expect(flow()[0]!.request).toMatchObject({ notificationReason: 'first notification', receiver: 'default' });
     expect(flow()[0]!.request.alerts.map((a) => a.labels.i)).toEqual(['1', '2']);
     // Resolve one: sent at the next tick as "some alerts resolved".
     await post([{ labels: { alertname: 'Flow', i: '2' }, startsAt: iso(t0), endsAt: iso(Date.now()) }]);
-    await sleep(1300);
+    await sleep(t0 + 3800 - Date.now());
     expect(flow().map((s) => s.request.notificationReason)).toEqual(['first notification', 'some alerts resolved']);
     expect(flow()[1]!.request.alerts.map((a) => `${a.labels.i}:${a.status}`)).toEqual(['1:firing', '2:resolved']);
   });
@@ -143,7 +144,7 @@ describe('router: ingest → groups → flush → notifier → nflog', () => {
         { labels: { alertname: 'Inh', severity: 'warning' }, startsAt: iso(now), endsAt: iso(now + 60_000) },
       ],
     });
-    await sleep(700);
+    await sleep(1700);
     const sent = notifier.sent.filter((s) => s.request.groupKey === '{}:{alertname="Inh"}');
     expect(sent.map((s) => s.request.alerts.map((a) => a.labels.severity))).toEqual([['critical']]);
     const res = await app.inject({ method: 'GET', url: '/api/v2/alerts?inhibited=true&active=false' });
@@ -165,7 +166,7 @@ describe('router: ingest → groups → flush → notifier → nflog', () => {
     );
     const before = notifier.sent.length;
     await router.reload(config!);
-    await sleep(400);
+    await sleep(1000);
     const keys = notifier.sent.slice(before).map((s) => s.request.groupKey);
     expect(keys).toContain('{}:{alertname="Flow", i="1"}');
     const groups = JSON.parse(
