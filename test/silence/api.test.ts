@@ -191,6 +191,12 @@ describe('bad input: the right status and body, nothing changed in Redis', () =>
       { code: 602, message: 'comment in body is required' },
     ],
     [
+      'missing createdBy without authentication',
+      () => post(body({ createdBy: undefined })),
+      422,
+      { code: 602, message: 'createdBy in body is required' },
+    ],
+    [
       'missing matcher name',
       () => post(body({ matchers: [{ value: 'x', isRegex: false }] })),
       422,

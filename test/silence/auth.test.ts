@@ -102,6 +102,31 @@ describe('authHook on the silence API', () => {
   });
 });
 
+describe('without credentials configured', () => {
+  it('allows everything, and a missing createdBy is still a 422 (anonymous is not an author)', async () => {
+    const hook = authHook({});
+    const open = await startHarness('silence-noauth', { register: (app) => app.addHook('onRequest', hook) });
+    try {
+      const res = await open.app.inject({
+        method: 'POST',
+        url: '/api/v2/silences',
+        headers: { 'content-type': 'application/json' },
+        payload: silenceBody(),
+      });
+      expect([res.statusCode, res.json()]).toEqual([422, { code: 602, message: 'createdBy in body is required' }]);
+      const ok = await open.app.inject({
+        method: 'POST',
+        url: '/api/v2/silences',
+        headers: { 'content-type': 'application/json' },
+        payload: silenceBody('dave'),
+      });
+      expect(ok.statusCode).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
+});
+
 describe('config checks and warnings', () => {
   it('rejects bcrypt hashes and malformed sha256 digests with a clear message', () => {
     expect(() => authHook({ basicAuthUsers: { a: '$2y$10$abcdefghijklmnopqrstuv' } })).toThrow(

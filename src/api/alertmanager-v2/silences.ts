@@ -184,7 +184,9 @@ export function silenceRoutes(app: FastifyInstance, deps: SilenceRoutesDeps): vo
 
     scoped.post('/api/v2/silences', async (req, reply) => {
       const raw = typeof req.body === 'string' ? req.body : '';
-      const decoded = decodePostableSilence(raw, requestIdentity(req)?.name);
+      // Only an authenticated identity stands in for a missing createdBy; anonymous requests get upstream's 422.
+      const who = requestIdentity(req);
+      const decoded = decodePostableSilence(raw, who && who.via !== 'anonymous' ? who.name : undefined);
       if (!decoded.ok) return sendSwaggerError(reply, decoded.status, decoded.code, decoded.message);
       const problem = validatePostedTimes(decoded.input, now());
       if (problem) return sendJsonString(reply, 400, problem);
