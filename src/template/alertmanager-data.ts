@@ -79,7 +79,7 @@ export const KV_TYPE: GoType = {
   },
 };
 
-export const kv_ = (m: Record<string, string>) => tag({ ...m }, KV_TYPE);
+export const kv_ = (m: Record<string, string>) => tag(m, KV_TYPE);
 
 export interface TemplateAlert {
   Status: string;

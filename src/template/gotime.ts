@@ -1,6 +1,6 @@
 /** Go time.Time values for templates: Format with reference layouts, zones, methods and Parse. */
 
-import { GoNum, type GoType, tag } from './values.js';
+import { type Dyn, GO_TYPE, GoNum, type GoType, tag } from './values.js';
 
 export interface Zone {
   name: string; // 'UTC', 'Local', IANA name, or '' for a fixed offset
@@ -15,9 +15,7 @@ export class GoTime {
     readonly ms: number,
     readonly nsRem: number,
     readonly zone: Zone,
-  ) {
-    tag(this, TIME_TYPE);
-  }
+  ) {}
   static fromDate(d: Date, zone: Zone = UTC): GoTime {
     return new GoTime(d.getTime(), 0, zone);
   }
@@ -354,3 +352,6 @@ export const TIME_TYPE: GoType = {
     Second: { params: [], fn: (t: GoTime) => BigInt(new Date(t.ms + t.offset().sec * 1000).getUTCSeconds()) },
   },
 };
+
+// time.Time values carry their Go type on the class prototype.
+(GoTime.prototype as Dyn)[GO_TYPE] = TIME_TYPE;

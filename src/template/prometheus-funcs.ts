@@ -38,8 +38,7 @@ interface Sample {
   Value: number;
 }
 
-const sample = (q: QuerySample): Sample =>
-  tag({ Labels: tag({ ...q.labels }, STRING_MAP), Value: q.value }, SAMPLE_TYPE);
+const sample = (q: QuerySample): Sample => tag({ Labels: tag(q.labels, STRING_MAP), Value: q.value }, SAMPLE_TYPE);
 
 const errNaNOrInf = 'value is NaN or Inf';
 

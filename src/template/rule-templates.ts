@@ -47,12 +47,16 @@ let current: PromFuncContext = { evalTimeMs: 0, externalURL: '', resolved: new M
 const FUNCS = prometheusFuncs(() => current);
 
 type Compiled = { set: TemplateSet; name: string } | { error: string; raw: string };
-const compiled = new Map<string, Compiled>();
+// rule name → text → compiled; two levels so lookups hash the (interned) rule texts, not a fresh concatenation.
+const compiled = new Map<string, Map<string, Compiled>>();
+let cachedCount = 0;
 const CACHE_LIMIT = 20000;
+// Shared by expansions that never await (most): no per-call Map.
+const NOTHING_RESOLVED: PromFuncContext['resolved'] = new Map();
 
 function compile(ruleName: string, text: string): Compiled {
-  const key = `${ruleName}\0${text}`;
-  let c = compiled.get(key);
+  let byText = compiled.get(ruleName);
+  let c = byText?.get(text);
   if (c === undefined) {
     const name = `__alert_${ruleName}`;
     try {
@@ -62,8 +66,14 @@ function compile(ruleName: string, text: string): Compiled {
       if (!(e instanceof TemplateError)) throw e;
       c = { error: `error parsing template ${name}: ${e.message}`, raw: e.message };
     }
-    if (compiled.size >= CACHE_LIMIT) compiled.clear();
-    compiled.set(key, c);
+    if (cachedCount >= CACHE_LIMIT) {
+      compiled.clear();
+      cachedCount = 0;
+      byText = undefined;
+    }
+    if (byText === undefined) compiled.set(ruleName, (byText = new Map()));
+    byText.set(text, c);
+    cachedCount++;
   }
   return c;
 }
@@ -77,8 +87,8 @@ export function checkRuleTemplate(ruleName: string, text: string): string | null
 function dataStruct(d: RuleTemplateData): TemplateDataStruct {
   return tag(
     {
-      Labels: tag({ ...d.labels }, STRING_MAP),
-      ExternalLabels: tag({ ...d.externalLabels }, STRING_MAP),
+      Labels: tag(d.labels, STRING_MAP),
+      ExternalLabels: tag(d.externalLabels, STRING_MAP),
       ExternalURL: d.externalURL,
       Value: d.value,
     },
@@ -102,7 +112,7 @@ export async function expandRuleTemplate(
   const fctx: PromFuncContext = {
     evalTimeMs: ctx.evalTimeMs,
     externalURL: data.externalURL,
-    resolved: new Map(),
+    resolved: NOTHING_RESOLVED,
     ...(ctx.query ? { query: ctx.query } : {}),
   };
   const value = dataStruct(data);
@@ -114,6 +124,7 @@ export async function expandRuleTemplate(
     } catch (e) {
       if (e instanceof NeedAsync) {
         current = saved;
+        if (fctx.resolved === NOTHING_RESOLVED) fctx.resolved = new Map();
         try {
           fctx.resolved.set(e.key, { ok: true, value: await e.promise });
         } catch (err) {
@@ -135,7 +146,7 @@ export function expandRuleTemplateSync(ruleName: string, text: string, data: Rul
   const c = compile(ruleName, text);
   if ('error' in c) return `<error expanding template: ${c.error}>`;
   const saved = current;
-  current = { evalTimeMs, externalURL: data.externalURL, resolved: new Map() };
+  current = { evalTimeMs, externalURL: data.externalURL, resolved: NOTHING_RESOLVED };
   try {
     return c.set.execute(c.name, dataStruct(data));
   } catch (e) {
