@@ -5,15 +5,7 @@ import { createRuler, type Ruler, type RulerOptions } from '../../src/app/ruler.
 import { DEFAULT_RULE_LOAD_OPTIONS, loadRuleFiles } from '../../src/config/rules/index.js';
 import type { RuleGroupConfig } from '../../src/config/rules/types.js';
 import { groupOffsetMs } from '../../src/rules/schedule.js';
-import {
-  alertmanagerStandIn,
-  CollectingSender,
-  metricTarget,
-  sleep,
-  startPrometheus,
-  testDeps,
-  waitFor,
-} from './harness.js';
+import { alertmanagerStandIn, CollectingSender, metricTarget, sleep, startPrometheus, testDeps } from './harness.js';
 
 /**
  * Against the Debian `prometheus` 2.42 binary: Klaxon's ruler and Prometheus' own rule manager evaluate the same
@@ -172,7 +164,7 @@ describe('ruler against a real Prometheus 2.42', () => {
     for (const name of ['LoadHigh', 'LoadPresent']) {
       const k = klaxon.history.get(name)!;
       const p = upstream.history.get(name)!;
-      k.forEach((h, i) => expect(Math.abs(h.at - p[i]!.at)).toBeLessThanOrEqual(1300));
+      for (const [i, h] of k.entries()) expect(Math.abs(h.at - p[i]!.at)).toBeLessThanOrEqual(1300);
       expect(Math.abs(Date.parse(k[0]!.activeAt) - Date.parse(p[0]!.activeAt))).toBeLessThanOrEqual(1000);
     }
     // What each sent to its Alertmanager: same label/annotation sets, firing then resolved.
