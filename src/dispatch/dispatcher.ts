@@ -10,8 +10,7 @@ import { type GroupMember, GroupStore } from './groups.js';
 import { DispatchKeys } from './keys.js';
 import { NotificationLog } from './nflog.js';
 import { type FlushContext, runStages, type Silencer, type Stage, snapshotAlerts } from './pipeline.js';
-import { groupKey, groupLabels, matchRoutes } from './route.js';
-import { RouteIndex } from './routes-index.js';
+import { allRoutes, groupKey, groupLabels, matchRoutes } from './route.js';
 import { defineDispatchScripts } from './scripts.js';
 import { inhibitStage } from './stages/inhibit.js';
 import { planNotifications } from './stages/notify-plan.js';
@@ -36,6 +35,10 @@ interface FlushJob {
   ts: number;
 }
 
+function routesById(root: RouteConfig): Map<string, RouteConfig> {
+  return new Map(allRoutes(root).map((m) => [m.routeId, m.route]));
+}
+
 function flushJobId(tick: FlushJob): string {
   return `${tick.groupId}-${tick.ts}`;
 }
@@ -56,7 +59,8 @@ export interface Placement {
  */
 export class Dispatcher {
   private config: AlertmanagerConfig;
-  private routes: RouteIndex;
+  /** Route nodes by id (route.ts `routeId`): groups stored in Redis name the node they belong to. */
+  private routes: Map<string, RouteConfig>;
   readonly groups: GroupStore;
   readonly nflog: NotificationLog;
   readonly outcomes: FlushOutcomes;
@@ -72,7 +76,7 @@ export class Dispatcher {
     defineDispatchScripts(deps.redis);
     const keys = new DispatchKeys(deps.keyPrefix);
     this.config = opts.config;
-    this.routes = new RouteIndex(opts.config.route);
+    this.routes = routesById(opts.config.route);
     this.groups = new GroupStore(deps.redis, keys);
     this.nflog = new NotificationLog(deps.redis, keys);
     this.outcomes = new FlushOutcomes(deps.redis, keys, this.groups, this.nflog, deps.now);
@@ -86,7 +90,7 @@ export class Dispatcher {
   }
 
   routeById(id: string): RouteConfig | undefined {
-    return this.routes.route(id);
+    return this.routes.get(id);
   }
 
   /** Where an alert with these labels is grouped (one placement per matching route node). */
@@ -94,7 +98,7 @@ export class Dispatcher {
     return matchRoutes(this.config.route, labels).map((match) => {
       const gl = groupLabels(match.route, labels);
       const gk = groupKey(match.routeKey, gl);
-      const routeId = this.routes.id(match.route);
+      const routeId = match.routeId;
       return { route: match.route, routeId, groupId: GroupStore.groupId(routeId, gk), groupKey: gk, groupLabels: gl };
     });
   }
@@ -205,14 +209,14 @@ export class Dispatcher {
   /** Reload (SEMANTICS §5.9): new route tree, every stored alert re-routed into new groups, timers reset. */
   async reload(config: AlertmanagerConfig): Promise<void> {
     this.config = config;
-    this.routes = new RouteIndex(config.route);
+    this.routes = routesById(config.route);
     await this.groups.clear();
     await this.insert(await this.opts.alerts.listAll(), this.deps.now());
   }
 
   private async runTick({ groupId, ts }: FlushJob): Promise<void> {
     const meta = await this.groups.meta(groupId);
-    const route = meta ? this.routes.route(meta.routeId) : undefined;
+    const route = meta ? this.routes.get(meta.routeId) : undefined;
     if (!meta || !route) return;
     const now = this.deps.now();
     const tick = await this.groups.tick(groupId, ts, now, route.groupIntervalMs);
