@@ -16,8 +16,11 @@ export interface PromQLError {
  * Go's float syntax allows a trailing dot (`1.`, `1.e3`), which the lezer grammar rejects. Rewrites such numbers,
  * outside string literals and comments, to an equivalent of the same length (`1 `, `1e3 `) so offsets stay valid.
  */
+const TRAILING_DOT_NUMBER = /(\d+)\.([eE][+-]?\d+)?(?![\w.])/y;
+
 export function normalizeGoFloats(expr: string): string {
-  if (!/\d\./.test(expr)) return expr;
+  // Most expressions (`0.99`, `1.5`) have no trailing-dot number: skip the scan.
+  if (!/\d\.(?!\d)/.test(expr)) return expr;
   let out = '';
   let i = 0;
   while (i < expr.length) {
@@ -36,7 +39,8 @@ export function normalizeGoFloats(expr: string): string {
       i = j;
       continue;
     }
-    const number = /^(\d+)\.([eE][+-]?\d+)?(?![\w.])/.exec(expr.slice(i));
+    TRAILING_DOT_NUMBER.lastIndex = i;
+    const number = TRAILING_DOT_NUMBER.exec(expr);
     if (number && !/[\w.:]/.test(expr[i - 1] ?? '')) {
       out += `${number[1]}${number[2] ?? ''} `;
       i += number[0].length;
