@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { silenceRoutes } from '../api/alertmanager-v2/silences.js';
 import { silenceState } from '../silence/model.js';
 import { Silencer } from '../silence/silencer.js';
-import { type SilenceLimits, SilenceStore } from '../silence/store.js';
+import { type SilenceEvent, type SilenceLimits, SilenceStore } from '../silence/store.js';
 import type { Component, Deps } from './component.js';
 
 export interface SilencesOptions extends SilenceLimits {
@@ -17,13 +17,28 @@ export type SilencesComponent = Component & { silencer: Silencer; store: Silence
 
 /** The silences component: Redis store, per-instance cache (`silencer.mutedBy`) and the v2 silence API. */
 export function createSilences(deps: Deps, opts: SilencesOptions = {}): SilencesComponent {
-  const store = new SilenceStore(deps.redis, deps.keyPrefix, opts);
+  const logger = deps.logger.child({ component: 'silences' });
+  const changes =
+    (deps.metrics.getSingleMetric('klaxon_silence_changes_total') as Counter<'action'> | undefined) ??
+    new Counter({
+      name: 'klaxon_silence_changes_total',
+      help: 'Silences created, updated in place and expired through this instance.',
+      labelNames: ['action'],
+      registers: [deps.metrics],
+    });
+  const onChange = ({ action, silence }: SilenceEvent) => {
+    changes.inc({ action });
+    logger.info(
+      { id: silence.id, createdBy: silence.createdBy, matchers: silence.matchers, endsAt: silence.endsAt },
+      `silence ${action}`,
+    );
+  };
+  const store = new SilenceStore(deps.redis, deps.keyPrefix, opts, onChange);
   const silencer = new Silencer(store, deps.redis, {
     now: deps.now,
     logger: deps.logger,
     ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
   });
-  const logger = deps.logger.child({ component: 'silences' });
   let sweepTimer: NodeJS.Timeout | undefined;
 
   const sweep = () =>

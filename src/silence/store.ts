@@ -47,6 +47,12 @@ export interface SilenceLimits {
   retentionMs?: number;
 }
 
+/** A change this instance made, for logs and metrics (SEMANTICS §9 row 15: silence events). */
+export interface SilenceEvent {
+  action: 'created' | 'updated' | 'expired';
+  silence: Silence;
+}
+
 export interface SilenceKeys {
   data: string;
   expiry: string;
@@ -70,6 +76,7 @@ export class SilenceStore {
     private readonly redis: Redis,
     keyPrefix: string,
     private readonly limits: SilenceLimits = {},
+    private readonly onChange: (event: SilenceEvent) => void = () => {},
     private readonly newId: () => string = randomUUID,
   ) {
     this.keys = silenceKeys(keyPrefix);
@@ -126,7 +133,11 @@ export class SilenceStore {
         this.keys.channel,
         ...writes.flatMap((s) => [s.id, JSON.stringify(s), String(s.endsAt + this.retentionMs)]),
       );
-      if (res[0] === 1) return plan.silence.id;
+      if (res[0] === 1) {
+        if (plan.expired) this.onChange({ action: 'expired', silence: plan.expired });
+        this.onChange({ action: plan.created ? 'created' : 'updated', silence: plan.silence });
+        return plan.silence.id;
+      }
       if (res[0] === -1) {
         throw new SilenceError(
           400,
@@ -157,7 +168,10 @@ export class SilenceStore {
         JSON.stringify(expired),
         String(expired.endsAt + this.retentionMs),
       );
-      if (res[0] === 1) return;
+      if (res[0] === 1) {
+        this.onChange({ action: 'expired', silence: expired });
+        return;
+      }
     }
     throw new SilenceError(500, 'silence changed concurrently too often, try again');
   }

@@ -298,6 +298,31 @@ describe('bad input: the right status and body, nothing changed in Redis', () =>
   });
 });
 
+describe('events and metrics', () => {
+  it('counts creations, in-place updates and expiries, and exposes silences by state', async () => {
+    const value = async (name: string, labels: Record<string, string>) => {
+      const m = await h.metrics.getSingleMetric(name)!.get();
+      return m.values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value ?? 0;
+    };
+    const before = {
+      created: await value('klaxon_silence_changes_total', { action: 'created' }),
+      updated: await value('klaxon_silence_changes_total', { action: 'updated' }),
+      expired: await value('klaxon_silence_changes_total', { action: 'expired' }),
+    };
+    const start = iso(h.clock.now);
+    const id = await create({ startsAt: start, matchers: [matcher('alertname', 'Counted')] });
+    await create({ id, startsAt: start, matchers: [matcher('alertname', 'Counted')], comment: 'edit' });
+    await h.app.inject({ method: 'DELETE', url: `/api/v2/silence/${id}` });
+    expect(await value('klaxon_silence_changes_total', { action: 'created' })).toBe(before.created + 1);
+    expect(await value('klaxon_silence_changes_total', { action: 'updated' })).toBe(before.updated + 1);
+    expect(await value('klaxon_silence_changes_total', { action: 'expired' })).toBe(before.expired + 1);
+    h.clock.now += 1;
+    await h.silences.silencer.sync();
+    const expired = h.silences.silencer.all().filter((s) => s.endsAt < h.clock.now).length;
+    expect(await value('alertmanager_silences', { state: 'expired' })).toBe(expired);
+  });
+});
+
 describe('limits and retention', () => {
   it('rejects a new silence beyond max silences, counting expired ones', async () => {
     const other = await startHarness('silence-limit', { maxSilences: 2 });

@@ -12,6 +12,7 @@ export interface Harness {
   prefix: string;
   silences: SilencesComponent;
   clock: { now: number };
+  metrics: Registry;
   close(): Promise<void>;
 }
 
@@ -44,6 +45,7 @@ export async function startHarness(
     prefix,
     silences,
     clock,
+    metrics: deps.metrics,
     async close() {
       await app.close();
       await silences.stop();
