@@ -107,7 +107,13 @@ export async function expandRuleTemplate(
   data: RuleTemplateData,
   ctx: RuleTemplateContext,
 ): Promise<string> {
-  const c = compile(ruleName, text);
+  let c: Compiled;
+  try {
+    c = compile(ruleName, text);
+  } catch (e) {
+    // Only engine failures land here (e.g. a stack overflow on absurd nesting); rules must still evaluate.
+    return `<error expanding template: ${e instanceof Error ? e.message : String(e)}>`;
+  }
   if ('error' in c) return `<error expanding template: ${c.error}>`;
   const fctx: PromFuncContext = {
     evalTimeMs: ctx.evalTimeMs,

@@ -17,8 +17,6 @@ export interface GoFunc {
   params: string[];
   /** Element type of a trailing variadic parameter. */
   variadic?: string;
-  /** Go-declared result type (used by `call` type errors and printing of func values). */
-  result?: string;
   /** The function returns (value, error): a thrown Error becomes "error calling NAME: msg". */
   fn: (...args: Dyn[]) => unknown;
   /** Receives unevaluated arguments (and/or short-circuit). */
@@ -170,10 +168,6 @@ export function kindOf(v: unknown): Kind {
 
 /** The string inside a string-kinded value. */
 export const strOf = (v: unknown): string => (typeof v === 'string' ? v : (v as GoStr).v);
-
-/** Numeric value as bigint (int and uint kinds). */
-export const intOf = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt((v as GoNum).v));
-export const floatOf = (v: unknown): number => (typeof v === 'number' ? v : Number((v as GoNum).v));
 
 /** Go's isTrue; `ok` false means the value has no truth value (never for our kinds). */
 export function isTrue(v: unknown): boolean {
