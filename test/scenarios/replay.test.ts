@@ -56,7 +56,7 @@ const results = new Map<string, string[]>();
  */
 const POOL = Number(process.env.KLAXON_SCENARIO_POOL ?? 4);
 const STAGGER_MS = 1500;
-const SETTLE_MS = 2000;
+const SETTLE_MS = 5000;
 
 beforeAll(async () => {
   await warmUp(start);
