@@ -85,6 +85,39 @@ export function loadLocation(name: string): Zone {
   return { name };
 }
 
+// tzdata abbreviations (what Go prints for MST) that Intl renders as GMT±N: zone → [standard offset, std, dst].
+const TZDATA_ABBR: Record<string, [number, string, string?]> = {
+  'Asia/Tokyo': [9 * 3600, 'JST'],
+  'Asia/Seoul': [9 * 3600, 'KST'],
+  'Asia/Kolkata': [19800, 'IST'],
+  'Asia/Calcutta': [19800, 'IST'],
+  'Asia/Shanghai': [8 * 3600, 'CST'],
+  'Asia/Taipei': [8 * 3600, 'CST'],
+  'Asia/Hong_Kong': [8 * 3600, 'HKT'],
+  'Asia/Manila': [8 * 3600, 'PST'],
+  'Asia/Jakarta': [7 * 3600, 'WIB'],
+  'Asia/Karachi': [5 * 3600, 'PKT'],
+  'Asia/Jerusalem': [2 * 3600, 'IST', 'IDT'],
+  'Australia/Sydney': [10 * 3600, 'AEST', 'AEDT'],
+  'Australia/Melbourne': [10 * 3600, 'AEST', 'AEDT'],
+  'Australia/Hobart': [10 * 3600, 'AEST', 'AEDT'],
+  'Australia/Brisbane': [10 * 3600, 'AEST'],
+  'Australia/Adelaide': [34200, 'ACST', 'ACDT'],
+  'Australia/Darwin': [34200, 'ACST'],
+  'Australia/Perth': [8 * 3600, 'AWST'],
+  'Pacific/Auckland': [12 * 3600, 'NZST', 'NZDT'],
+  'Africa/Johannesburg': [2 * 3600, 'SAST'],
+  'Africa/Lagos': [3600, 'WAT'],
+  'Africa/Nairobi': [3 * 3600, 'EAT'],
+  'Europe/Moscow': [3 * 3600, 'MSK'],
+};
+
+function tzdataAbbr(zone: string, sec: number): string | undefined {
+  const e = TZDATA_ABBR[zone];
+  if (e === undefined) return undefined;
+  return sec === e[0] ? e[1] : e[2];
+}
+
 function ianaOffset(zone: string, ms: number): { sec: number; abbr: string } {
   const parts = dtf(zone).formatToParts(new Date(ms));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
@@ -95,7 +128,7 @@ function ianaOffset(zone: string, ms: number): { sec: number; abbr: string } {
     const gb = dtf(zone, 'en-GB')
       .formatToParts(new Date(ms))
       .find((p) => p.type === 'timeZoneName')?.value;
-    abbr = gb && !/^GMT[+-]/.test(gb) ? gb : fixedAbbr(sec);
+    abbr = gb && !/^GMT[+-]/.test(gb) ? gb : (tzdataAbbr(zone, sec) ?? fixedAbbr(sec));
   }
   if (abbr === 'GMT' && sec === 0 && zone === 'UTC') abbr = 'UTC';
   return { sec, abbr };

@@ -163,3 +163,36 @@ describe('template set', () => {
     expect(s.execute('t', null)).toBe('012');
   });
 });
+
+describe('time zones', () => {
+  const t = NotificationTemplates.fromSources([]);
+  const data = {
+    receiver: 'r',
+    status: 'firing' as const,
+    alerts: [
+      {
+        status: 'firing' as const,
+        labels: {},
+        annotations: {},
+        startsAt: new Date('2024-01-04T09:05:03Z'),
+        endsAt: new Date('0001-01-01T00:00:00Z'),
+        generatorURL: '',
+        fingerprint: '',
+      },
+    ],
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: '',
+    groupKey: '',
+  };
+  it('formats zones with tzdata abbreviations like Go', () => {
+    const render = (zone: string) =>
+      t.render(`{{ (index .Alerts 0).StartsAt | tz "${zone}" | date "15:04 MST -0700" }}`, data);
+    expect(render('Europe/Berlin')).toBe('10:05 CET +0100');
+    expect(render('America/New_York')).toBe('04:05 EST -0500');
+    expect(render('Asia/Tokyo')).toBe('18:05 JST +0900');
+    expect(render('Australia/Sydney')).toBe('20:05 AEDT +1100');
+    expect(render('America/Sao_Paulo')).toBe('06:05 -03 -0300');
+  });
+});
