@@ -10,11 +10,14 @@ export interface FakeDatasource extends TestHttpServer {
   set(expr: string, series: Array<{ labels: Record<string, string>; value: number }>): void;
   mode: DatasourceMode;
   queries: number;
+  /** Every query answered, with its evaluation time in ms. */
+  log: Array<{ query: string; timeMs: number }>;
 }
 
 export async function startFakeDatasource(port = 0): Promise<FakeDatasource> {
   const vectors = new Map<string, Array<{ labels: Record<string, string>; value: number }>>();
   const state = { mode: 'ok' as DatasourceMode, queries: 0 };
+  const log: FakeDatasource['log'] = [];
   const server = await serve(async (req, body, res) => {
     state.queries++;
     const params = new URLSearchParams(req.method === 'POST' ? body : (req.url ?? '').split('?')[1]);
@@ -34,6 +37,7 @@ export async function startFakeDatasource(port = 0): Promise<FakeDatasource> {
       return;
     }
     const time = Number(params.get('time') ?? Date.now() / 1000);
+    log.push({ query: params.get('query') ?? '', timeMs: Math.round(time * 1000) });
     const result = (vectors.get(params.get('query') ?? '') ?? []).map((s) => ({
       metric: s.labels,
       value: [time, String(s.value)],
@@ -55,5 +59,6 @@ export async function startFakeDatasource(port = 0): Promise<FakeDatasource> {
     get queries() {
       return state.queries;
     },
+    log,
   };
 }

@@ -13,15 +13,19 @@ export interface Delivery {
 /** A webhook receiver that records every delivery and answers with scripted status codes per path. */
 export interface WebhookSink extends TestHttpServer {
   deliveries: Delivery[];
+  /** Every request per path, answered with success or not. */
+  requests: Map<string, number>;
   /** Status codes to answer for a path, in order; the last one repeats. */
   respond(path: string, codes: number[], headers?: Record<string, string>): void;
 }
 
 export async function startWebhookSink(): Promise<WebhookSink> {
   const deliveries: Delivery[] = [];
+  const requests = new Map<string, number>();
   const scripts = new Map<string, { codes: number[]; headers: Record<string, string> }>();
   const server = await serve((req, raw, res) => {
     const path = req.url ?? '/';
+    requests.set(path, (requests.get(path) ?? 0) + 1);
     const script = scripts.get(path);
     const code = script ? (script.codes.length > 1 ? script.codes.shift()! : script.codes[0]!) : 200;
     if (code >= 200 && code < 300) {
@@ -35,6 +39,7 @@ export async function startWebhookSink(): Promise<WebhookSink> {
   return {
     ...server,
     deliveries,
+    requests,
     respond(path, codes, headers = {}) {
       scripts.set(path, { codes: [...codes], headers });
     },
