@@ -98,13 +98,20 @@ export class HtmlEscaper {
       }
       const c = s[i]!;
       switch (this.state) {
-        case 'text':
+        case 'text': {
+          // Plain text up to the next '<' cannot change the context.
+          const lt = s.indexOf('<', i);
+          if (lt < 0) return out + s.slice(i);
+          if (lt > i) {
+            out += s.slice(i, lt);
+            i = lt;
+          }
           if (s.startsWith('<!--', i)) {
             this.inComment = true;
             i += 4;
             continue;
           }
-          if (c === '<' && /[A-Za-z/]/.test(s[i + 1] ?? '')) {
+          if (/[A-Za-z/]/.test(s[i + 1] ?? '')) {
             const m = /^<\/?([A-Za-z][A-Za-z0-9:-]*)/.exec(s.slice(i));
             if (m) {
               this.tagName = s[i + 1] === '/' ? '' : m[1]!.toLowerCase();
@@ -114,7 +121,10 @@ export class HtmlEscaper {
               continue;
             }
           }
-          break;
+          out += '<';
+          i++;
+          continue;
+        }
         case 'rcdata':
         case 'raw': {
           const close = s.toLowerCase().indexOf(`</${this.tagName}`, i);
