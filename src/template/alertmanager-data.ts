@@ -1,7 +1,7 @@
 /** Alertmanager's template data model (template/template.go): Data, Alert(s), KV, Pairs, Strings. */
 import { compareBytes } from '../labels/labels.js';
 import { formatTime, GoTime, UTC } from './gotime.js';
-import { type GoType, tag } from './values.js';
+import { type Dyn, GO_TYPE, type GoType, tag } from './values.js';
 
 export const STRINGS_TYPE: GoType = {
   name: 'template.Strings',
@@ -12,15 +12,19 @@ export const STRINGS_TYPE: GoType = {
 export const STRING_SLICE: GoType = { name: '[]string', kind: 'slice', elem: 'string' };
 export const IFACE_SLICE: GoType = { name: '[]interface {}', kind: 'slice', elem: 'interface {}' };
 
-interface Pair {
-  Name: string;
-  Value: string;
+/** template.Pair; a class so that SortedPairs (called on every render) allocates plain instances. */
+class Pair {
+  constructor(
+    readonly Name: string,
+    readonly Value: string,
+  ) {}
 }
 const PAIR_TYPE: GoType = {
   name: 'template.Pair',
   kind: 'struct',
   fields: { Name: (p: Pair) => p.Name, Value: (p: Pair) => p.Value },
 };
+(Pair.prototype as Dyn)[GO_TYPE] = PAIR_TYPE;
 const pairsNames = (ps: Pair[]) =>
   tag(
     ps.map((p) => p.Name),
@@ -53,7 +57,7 @@ function sortedPairs(kv: Record<string, string>): Pair[] {
     return compareBytes(a, b);
   });
   return tag(
-    names.map((n) => tag({ Name: n, Value: kv[n]! }, PAIR_TYPE)),
+    names.map((n) => new Pair(n, kv[n]!)),
     PAIRS_TYPE,
   );
 }
