@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { PostableAlert } from '../alerts/types.js';
 import { statusRoutes } from '../api/alertmanager-v2/status.js';
 import { type AuthConfig, authHook, authWarning } from '../api/auth.js';
+import { openapiRoutes } from '../api/openapi.js';
 import { statusPageRoutes } from '../api/ui.js';
 import { ConfigError } from '../config/errors.js';
 import type { KlaxonSettings } from '../config/klaxon.js';
@@ -93,6 +94,7 @@ export async function startKlaxon(options: KlaxonOptions): Promise<KlaxonInstanc
     notifier,
     silencer: silences.silencer,
     externalURL: settings.externalURL,
+    labelNames: settings.validationScheme,
   });
   const routerRef = router;
   const ruler = createRuler(deps, {
@@ -156,6 +158,7 @@ export async function startKlaxon(options: KlaxonOptions): Promise<KlaxonInstanc
       ...components,
       logReceiverRoutes(logger),
       routesOnly('status-page', (scoped) => statusPageRoutes(scoped, Date.now)),
+      routesOnly('openapi', (scoped) => openapiRoutes(scoped, { version: KLAXON_VERSION })),
       routesOnly('status', (scoped) =>
         statusRoutes(scoped, { getConfig: () => config.alertmanager, startedAt, version: KLAXON_VERSION }),
       ),
