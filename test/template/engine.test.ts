@@ -154,6 +154,11 @@ describe('notification templates', () => {
     expect(out).toBe('<a href="http://am/x?q=team%5c.a">team\\.a</a>');
     const js = t.render('<a href="{{ "javascript:alert(1)" }}">x</a>', data, { html: true });
     expect(js).toBe('<a href="#ZgotmplZ">x</a>');
+    expect(t.render('<!-- note -->{{ "a+b<c" }}<p title={{ "x y" }}>', data, { html: true })).toBe(
+      'a&#43;b&lt;c<p title=x&#32;y>',
+    );
+    expect(t.render('{{ "<i>" | html }}|{{ safeHtml "<i>" }}', data, { html: true })).toBe('&lt;i&gt;|<i>');
+    expect(t.render('<title>{{ "<x>" }}</title>', data, { html: true })).toBe('<title>&lt;x&gt;</title>');
   });
 });
 
