@@ -201,20 +201,21 @@ class Parser {
       }
       case T.Else: {
         const peek = this.peekNonSpace();
-        if (peek.t === T.If) return { k: 'else', pos: peek.pos, line: peek.line };
+        // "else if" (and Go 1.23's "else with"): leave the keyword for the enclosing control to chain.
+        if (peek.t === T.If || peek.t === T.With) return { k: 'else', pos: peek.pos, line: peek.line };
         const t2 = this.expect(T.RightDelim, 'else');
         return { k: 'else', pos: t2.pos, line: t2.line };
       }
       case T.End:
         return { k: 'end', pos: this.expect(T.RightDelim, 'end').pos };
       case T.If:
-        return this.control('if', true);
+        return this.control('if');
       case T.Range:
-        return this.control('range', false);
+        return this.control('range');
       case T.Template:
         return this.templateControl();
       case T.With:
-        return this.control('with', false);
+        return this.control('with');
     }
     this.backup();
     const t = this.peek();
@@ -284,7 +285,7 @@ class Parser {
     }
   }
 
-  private control(kind: 'if' | 'range' | 'with', allowElseIf: boolean): ControlNode {
+  private control(kind: 'if' | 'range' | 'with'): ControlNode {
     const nvars = this.vars.length;
     const pipe = this.pipeline(kind, T.RightDelim);
     if (kind === 'range') this.rangeDepth++;
@@ -292,9 +293,10 @@ class Parser {
     if (kind === 'range') this.rangeDepth--;
     let elseList: ListNode | null = null;
     if (next.k === 'else') {
-      if (allowElseIf && this.peek().t === T.If) {
+      const chained = this.peek().t;
+      if ((kind === 'if' && chained === T.If) || (kind === 'with' && chained === T.With)) {
         this.next();
-        elseList = { k: 'list', pos: next.pos, nodes: [this.control('if', true)] };
+        elseList = { k: 'list', pos: next.pos, nodes: [this.control(kind)] };
       } else {
         [elseList, next] = this.itemList();
         if (next.k !== 'end') this.errorf(`expected end; found ${itemNodeString(next)}`);

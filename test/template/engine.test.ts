@@ -163,6 +163,11 @@ describe('notification templates', () => {
 });
 
 describe('template set', () => {
+  it('chains else with (Go 1.23)', () => {
+    const s = new TemplateSet().parse('t', '{{ with .a }}a={{ . }}{{ else with .b }}b={{ . }}{{ else }}none{{ end }}');
+    expect(s.execute('t', { b: 'B' })).toBe('b=B');
+    expect(s.execute('t', {})).toBe('none');
+  });
   it('ranges over an integer (Go 1.22) and supports break', () => {
     const s = new TemplateSet().parse('t', '{{ range $i := 5 }}{{ if eq $i 3 }}{{ break }}{{ end }}{{ $i }}{{ end }}');
     expect(s.execute('t', null)).toBe('012');
