@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULE_LOAD_OPTIONS, parseRuleFile } from '../../src/config/rules/index.js';
 import { checkRuleTemplate } from '../../src/template/index.js';
 import { CORPUS } from '../config-rules/corpus.js';
-import { expectPositioned, failOnProcessErrors, RUNS } from './support.js';
+import { expectPositioned, FUZZ_TIMEOUT_MS, failOnProcessErrors, RUNS } from './support.js';
 
 failOnProcessErrors();
 
@@ -114,30 +114,34 @@ function toBlockYaml(v: unknown, indent = ''): string {
 const raw = fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 200 }));
 
 describe('rule file fuzzing', () => {
-  it('returns groups or positioned problems for 10,000 generated files', () => {
-    fc.assert(
-      fc.property(
-        fc.oneof(
-          { weight: 5, arbitrary: mutated },
-          { weight: 4, arbitrary: structured },
-          { weight: 1, arbitrary: raw },
+  it(
+    'returns groups or positioned problems for 10,000 generated files',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.oneof(
+            { weight: 5, arbitrary: mutated },
+            { weight: 4, arbitrary: structured },
+            { weight: 1, arbitrary: raw },
+          ),
+          fc.constantFrom('utf8' as const, 'legacy' as const),
+          (source, validationScheme) => {
+            const { groups, problems } = parseRuleFile('fuzz.yml', source, {
+              ...DEFAULT_RULE_LOAD_OPTIONS,
+              validationScheme,
+              checkTemplate: checkRuleTemplate,
+            });
+            for (const p of problems) expectPositioned(p, 'fuzz.yml');
+            if (problems.some((p) => p.severity === 'error')) expect(groups).toEqual([]);
+            for (const g of groups) {
+              expect(g.intervalMs).toBeGreaterThan(0);
+              for (const r of g.rules) expect(r.name.length > 0 && r.expr.length > 0).toBe(true);
+            }
+          },
         ),
-        fc.constantFrom('utf8' as const, 'legacy' as const),
-        (source, validationScheme) => {
-          const { groups, problems } = parseRuleFile('fuzz.yml', source, {
-            ...DEFAULT_RULE_LOAD_OPTIONS,
-            validationScheme,
-            checkTemplate: checkRuleTemplate,
-          });
-          for (const p of problems) expectPositioned(p, 'fuzz.yml');
-          if (problems.some((p) => p.severity === 'error')) expect(groups).toEqual([]);
-          for (const g of groups) {
-            expect(g.intervalMs).toBeGreaterThan(0);
-            for (const r of g.rules) expect(r.name.length > 0 && r.expr.length > 0).toBe(true);
-          }
-        },
-      ),
-      RUNS,
-    );
-  });
+        RUNS,
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });
