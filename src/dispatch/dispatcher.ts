@@ -18,6 +18,8 @@ import { silencesStage } from './stages/silences.js';
 import { activeIntervalsStage, muteIntervalsStage } from './stages/time-intervals.js';
 
 const FLUSH_QUEUE = 'group-flush';
+/** Claim safety TTL when the notifier does not say how long its retries can last. */
+const DEFAULT_CLAIM_TTL_MS = 3600_000;
 const STAGES: Stage[] = [inhibitStage, activeIntervalsStage, muteIntervalsStage, silencesStage];
 
 export interface DispatcherOptions {
@@ -263,7 +265,10 @@ export class Dispatcher {
     if (sent === 0) await this.groups.removeResolved(groupId, resolved, now);
   }
 
-  /** Stage 5: dedup per integration, log writes for the no-send cases, claims and enqueues. Returns #enqueued. */
+  /**
+   * Stage 5: dedup per integration, log writes for the no-send cases, claims and enqueues. Returns how many
+   * notifications the plan wanted to send, enqueued now or skipped because one is still outstanding.
+   */
   private async notify(
     ctx: FlushContext,
     alerts: ReturnType<typeof snapshotAlerts>,
@@ -292,22 +297,26 @@ export class Dispatcher {
         this.nflog.write(key(w.integration.type, w.integration.index), w.entry, ctx.route.repeatIntervalMs),
       ),
     );
-    const token = FlushOutcomes.newToken();
-    const claimTtl = Math.max(1000, ctx.route.groupIntervalMs / 2);
-    const owned = [];
-    for (const request of plan.send) if (await this.outcomes.claim(request, claimTtl, token)) owned.push(request);
+    // Safety TTL only: the outcome handler releases the claim once the notification is delivered or dead.
+    const claimTtl = Math.max(ctx.route.groupIntervalMs, this.opts.notifier.retryHorizonMs?.() ?? DEFAULT_CLAIM_TTL_MS);
+    const claimed = await Promise.all(plan.send.map((request) => this.outcomes.claim(request, claimTtl)));
+    const owned = plan.send.filter((_, i) => claimed[i]);
     this.deps.logger.debug(
       { groupKey: ctx.groupKey, receiver, send: plan.send.length, owned: owned.length, writes: plan.writes.length },
       'flush decisions',
     );
-    if (owned.length === 0) return 0;
+    // Busy integrations (a notification still queued or retrying) count as pending: the resolved alerts stay
+    // in the group until a flush has notified them.
+    if (owned.length === 0) return plan.send.length;
+    // With a busy integration skipped, this flush alone does not notify the resolved alerts everywhere.
+    const settles = owned.length === plan.send.length ? resolved : [];
     await this.outcomes.open(
       ctx.groupKey,
       receiver,
       ctx.now,
       ctx.groupId,
       owned.length,
-      resolved,
+      settles,
       ctx.route.repeatIntervalMs,
     );
     for (const request of owned) {
@@ -318,6 +327,6 @@ export class Dispatcher {
         await this.outcomes.handle(request, { delivered: false, reason: String(err) });
       }
     }
-    return owned.length;
+    return plan.send.length;
   }
 }

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { notificationJobId } from '../notify/job-id.js';
 import type { DeliveryOutcomeHandler, NotificationRequest } from '../notify/types.js';
 import type { GroupStore } from './groups.js';
 import type { DispatchKeys } from './keys.js';
@@ -23,28 +23,23 @@ export class FlushOutcomes {
     private readonly now: () => number,
   ) {}
 
-  /** Claim a notification for this flush; false when another instance (or an earlier run) owns it. */
-  async claim(request: NotificationRequest, ttlMs: number, token: string): Promise<boolean> {
-    const content = request.alerts.map((a) => `${a.status[0]}${a.fingerprint}`).join(',');
-    const key = this.keys.claim(
-      request.groupKey,
-      request.receiver,
-      request.integration,
-      request.integrationIndex,
-      content,
-    );
-    return (await this.redis.klaxonClaimNotify(key, token, Math.max(1, Math.round(ttlMs)))) === 1;
+  /**
+   * Claim the single outstanding-notification slot of the request's integration; false while another
+   * notification for it is queued or retrying (any instance). The claim lives until the outcome handler
+   * releases it; `ttlMs` only frees the slot of an outcome that was never reported.
+   */
+  async claim(request: NotificationRequest, ttlMs: number): Promise<boolean> {
+    const ttl = Math.max(1, Math.round(ttlMs));
+    return (await this.redis.klaxonClaimNotify(this.claimKey(request), notificationJobId(request), ttl)) === 1;
   }
 
+  /** Free the slot if this request still owns it (a newer notification may own it after the safety TTL). */
   async release(request: NotificationRequest): Promise<void> {
-    const content = request.alerts.map((a) => `${a.status[0]}${a.fingerprint}`).join(',');
-    await this.redis.del(
-      this.keys.claim(request.groupKey, request.receiver, request.integration, request.integrationIndex, content),
-    );
+    await this.redis.klaxonReleaseNotify(this.claimKey(request), notificationJobId(request));
   }
 
-  static newToken(): string {
-    return randomUUID();
+  private claimKey(request: NotificationRequest): string {
+    return this.keys.claim(request.groupKey, request.receiver, request.integration, request.integrationIndex);
   }
 
   /** Open the record of a flush that enqueued `pending` deliveries. */
@@ -89,10 +84,10 @@ export class FlushOutcomes {
         },
         repeat,
       );
-    } else {
-      // The next tick must be able to try the same content again.
-      await this.release(request);
     }
+    // Only after the nflog write: the next flush then sees what was delivered and notifies just the
+    // difference; after a failure (dead letter) it finds no entry for this content and sends it again.
+    await this.release(request);
     const [state, groupId, resolvedJson] = await this.redis.klaxonFlushOutcome(
       recordKey,
       outcome.delivered ? '1' : '0',

@@ -29,8 +29,9 @@ export class DispatchKeys {
     return `${this.prefix}nflog:${shortHash(groupKey, receiver, integration, String(index))}`;
   }
 
-  claim(groupKey: string, receiver: string, integration: string, index: number, content: string): string {
-    return `${this.prefix}claim:${shortHash(groupKey, receiver, integration, String(index), content)}`;
+  /** The outstanding-notification claim of one integration of a group (one at a time, see claim-notify.lua). */
+  claim(groupKey: string, receiver: string, integration: string, index: number): string {
+    return `${this.prefix}claim:${shortHash(groupKey, receiver, integration, String(index))}`;
   }
 
   flushRecord(groupKey: string, receiver: string, flushTs: number): string {

@@ -18,6 +18,7 @@ declare module 'ioredis' {
     ): Result<(number | string)[], Context>;
     klaxonGroupRemoveResolved(meta: string, members: string, ...args: (string | number)[]): Result<number, Context>;
     klaxonClaimNotify(claim: string, token: string, ttlMs: number): Result<number, Context>;
+    klaxonReleaseNotify(claim: string, token: string): Result<number, Context>;
     klaxonFlushOutcome(record: string, delivered: '1' | '0'): Result<[number, string, string], Context>;
   }
 }
@@ -31,6 +32,7 @@ export function defineDispatchScripts(redis: Redis): void {
   redis.defineCommand('klaxonGroupTick', { numberOfKeys: 2, lua: lua('group-tick') });
   redis.defineCommand('klaxonGroupRemoveResolved', { numberOfKeys: 2, lua: lua('group-remove-resolved') });
   redis.defineCommand('klaxonClaimNotify', { numberOfKeys: 1, lua: lua('claim-notify') });
+  redis.defineCommand('klaxonReleaseNotify', { numberOfKeys: 1, lua: lua('release-notify') });
   redis.defineCommand('klaxonFlushOutcome', { numberOfKeys: 1, lua: lua('flush-outcome') });
   defined.add(redis);
 }

@@ -63,9 +63,15 @@ interface NotifyJobData {
 }
 
 const QUEUE_NAME = 'notify';
+/** Outcome reports are retried this often, this far apart (covers a Redis restart of ~half a minute). */
+const OUTCOME_ATTEMPTS = 30;
+const OUTCOME_RETRY_MS = 1000;
+/** Allowance per attempt for the send itself and queue waits, on top of the backoff delays. */
+const ATTEMPT_ALLOWANCE_MS = 60_000;
 
 export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifier {
   const attempts = opts.attempts ?? 5;
+  const backoffMs = opts.backoffMs ?? 1000;
   const maxStarts = opts.maxStarts ?? 50;
   const log = new DeliveryLog(deps.redis, deps.keyPrefix, opts.deliveryLogMaxLen);
   const queue = new Queue<NotifyJobData>(QUEUE_NAME, { connection: deps.bullConnection, prefix: deps.queuePrefix });
@@ -93,11 +99,24 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     }
   }
 
+  /**
+   * The outcome releases the dispatcher's claim and writes the nflog; losing it (Redis briefly away) would
+   * make the next flushes send the same notification again, so it is retried for a while before giving up.
+   */
   async function report(request: NotificationRequest, outcome: Parameters<DeliveryOutcomeHandler>[1]): Promise<void> {
-    try {
-      await opts.onOutcome(request, outcome);
-    } catch (err) {
-      deps.logger.error({ err: redactError(err), groupKey: request.groupKey }, 'delivery outcome handler failed');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await opts.onOutcome(request, outcome);
+        return;
+      } catch (err) {
+        const last = attempt >= OUTCOME_ATTEMPTS || stopping.signal.aborted;
+        deps.logger.error(
+          { err: redactError(err), groupKey: request.groupKey, attempt },
+          last ? 'delivery outcome handler failed' : 'delivery outcome handler failed, retrying',
+        );
+        if (last) return;
+        await new Promise((r) => setTimeout(r, OUTCOME_RETRY_MS));
+      }
     }
   }
 
@@ -179,6 +198,11 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
       return registry.integrationsFor(receiver);
     },
 
+    retryHorizonMs(): number {
+      // Exponential backoff: delay·(1 + 2 + … + 2^(attempts-2)); jitter only shortens it.
+      return backoffMs * (2 ** (attempts - 1) - 1) + attempts * ATTEMPT_ALLOWANCE_MS;
+    },
+
     async enqueue(request: NotificationRequest): Promise<void> {
       await queue.add(
         'notify',
@@ -186,7 +210,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
         {
           jobId: notificationJobId(request),
           attempts,
-          backoff: { type: 'exponential', delay: opts.backoffMs ?? 1000, jitter: 0.5 },
+          backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 },
           removeOnComplete: { count: 1000, age: 3600 },
           removeOnFail: { count: 10_000 },
         },

@@ -61,4 +61,6 @@ export type DeliveryOutcomeHandler = (
 export interface Notifier {
   integrationsFor(receiver: string): IntegrationInfo[];
   enqueue(request: NotificationRequest): Promise<void>;
+  /** Longest time from enqueue to the outcome report (all attempts and backoffs), for claim safety TTLs. */
+  retryHorizonMs?(): number;
 }

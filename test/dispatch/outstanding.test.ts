@@ -1,0 +1,95 @@
+/**
+ * At most one outstanding notification per (group key, receiver, integration, index): flushes while one is
+ * queued or retrying enqueue nothing; the outcome frees the slot, and after a dead letter the next flush sends
+ * again (upstream: a failed notify is re-sent on the next tick).
+ */
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Deps } from '../../src/app/component.js';
+import { createRouter, type Router } from '../../src/app/router.js';
+import { parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
+import type { IntegrationInfo, NotificationRequest, Notifier } from '../../src/notify/types.js';
+
+const PREFIX = `klaxon-test-dispatch-outstanding-${randomBytes(4).toString('hex')}:`;
+const QUEUE_PREFIX = `{${PREFIX}q}`;
+const { config } = parseAlertmanagerConfig(
+  'am.yml',
+  `route:
+  receiver: r
+  group_by: [alertname]
+  group_wait: 100ms
+  group_interval: 300ms
+  repeat_interval: 1h
+receivers:
+  - name: r
+    webhook_configs:
+      - url: http://127.0.0.1:9/r
+`,
+);
+const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+const bull = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+afterAll(async () => {
+  await new Queue('group-flush', { connection: bull, prefix: QUEUE_PREFIX }).obliterate({ force: true });
+  const keys = await redis.keys(`${PREFIX}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await Promise.all([redis.quit(), bull.quit()]);
+});
+
+describe('outstanding notifications', () => {
+  it('holds later flushes until the outcome, then notifies only the difference; a dead letter is re-sent', async () => {
+    const sent: NotificationRequest[] = [];
+    const deps: Deps = {
+      redis,
+      bullConnection: bull,
+      keyPrefix: PREFIX,
+      queuePrefix: QUEUE_PREFIX,
+      logger: pino({ level: 'silent' }),
+      metrics: new Registry(),
+      now: Date.now,
+    };
+    // A notifier whose deliveries stay pending until the test reports their outcome.
+    const notifier: Notifier = {
+      integrationsFor: (): IntegrationInfo[] => [{ type: 'webhook', index: 0, sendResolved: true }],
+      async enqueue(request) {
+        sent.push(request);
+      },
+      retryHorizonMs: () => 60_000,
+    };
+    const router: Router = createRouter(deps, { config: config!, notifier, externalURL: 'http://klaxon' });
+    await router.start();
+    try {
+      const t0 = Date.now();
+      await router.ingest([{ labels: { alertname: 'A', n: '1' }, startsAt: t0, endsAt: t0 + 600_000 }]);
+      await waitUntil(() => sent.length >= 1);
+      await router.ingest([{ labels: { alertname: 'A', n: '2' }, startsAt: t0, endsAt: t0 + 600_000 }]);
+      // Several group intervals pass while the first notification is outstanding.
+      await sleep(1500);
+      expect(sent).toHaveLength(1);
+
+      // Dead letter: the next flush sends again, now with both alerts.
+      await router.onOutcome(sent[0]!, { delivered: false, reason: 'gave up' });
+      await waitUntil(() => sent.length >= 2);
+      expect(sent[1]!.alerts.map((a) => a.labels.n)).toEqual(['1', '2']);
+      await sleep(1000);
+      expect(sent).toHaveLength(2);
+
+      // Delivered: the nflog covers both, nothing more is sent.
+      await router.onOutcome(sent[1]!, { delivered: true });
+      await sleep(1000);
+      expect(sent).toHaveLength(2);
+    } finally {
+      await router.stop();
+    }
+  });
+});
+
+async function waitUntil(cond: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!cond() && Date.now() < deadline) await sleep(20);
+}
