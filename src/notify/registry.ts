@@ -3,20 +3,13 @@ import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
 import type { ReceiverSettings } from './config.js';
 import { createEmailIntegration } from './email/email.js';
+import type { IntegrationContext } from './integration-context.js';
 import { createSlackIntegration } from './slack/slack.js';
 import { buildTemplateData, type TemplateRenderer } from './template-data.js';
 import type { DeliveryResult, Integration, IntegrationInfo, NotificationRequest } from './types.js';
 import { createWebhookIntegration } from './webhook/webhook.js';
 
 /** What built-in integrations get besides their config. */
-export interface IntegrationContext {
-  templates: TemplateRenderer;
-  redis: Redis;
-  keyPrefix: string;
-  logger: Logger;
-  now: () => number;
-}
-
 /** What a plugin's `create` gets: templates, the template-data builder, a logger, the clock and its index. */
 export interface PluginContext {
   index: number;
