@@ -4,10 +4,11 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { PostableAlert } from '../alerts/types.js';
 import { statusRoutes } from '../api/alertmanager-v2/status.js';
 import { type AuthConfig, authHook, authWarning } from '../api/auth.js';
+import { deliveriesRoutes } from '../api/klaxon-v1/deliveries.js';
 import { openapiRoutes } from '../api/openapi.js';
 import { statusPageRoutes } from '../api/ui.js';
 import { ConfigError } from '../config/errors.js';
-import type { KlaxonSettings } from '../config/klaxon.js';
+import type { KlaxonSettings, Role } from '../config/klaxon.js';
 import type { DatasourceConfig } from '../datasource/types.js';
 import { createNotifier } from '../notify/notifier.js';
 import { AlertmanagerSender, type AlertSender } from '../rules/sender.js';
@@ -21,11 +22,9 @@ import { createRuler } from './ruler.js';
 import { buildServer } from './server.js';
 import { createSilences } from './silences.js';
 
-export const ROLES = ['api', 'ruler', 'router', 'notifier'] as const;
-export type Role = (typeof ROLES)[number];
-
 export interface KlaxonOptions {
   settings: KlaxonSettings;
+  /** Overrides `settings.roles`. */
   roles?: readonly Role[];
   logger?: Logger;
 }
@@ -48,7 +47,7 @@ export interface KlaxonInstance {
  */
 export async function startKlaxon(options: KlaxonOptions): Promise<KlaxonInstance> {
   const { settings } = options;
-  const roles = new Set(options.roles ?? ROLES);
+  const roles = new Set(options.roles ?? settings.roles);
   const logger = options.logger ?? pino({ level: process.env.KLAXON_LOG_LEVEL ?? 'info' });
   let config: LoadedConfig = await loadConfig(settings);
   for (const w of config.warnings) logger.warn({ file: w.file, line: w.line, col: w.col }, w.message);
@@ -88,6 +87,7 @@ export async function startKlaxon(options: KlaxonOptions): Promise<KlaxonInstanc
     attempts: settings.notify.attempts,
     backoffMs: parseDuration(settings.notify.backoff),
     concurrency: settings.notify.concurrency,
+    runWorker: roles.has('notifier'),
   });
   router = createRouter(deps, {
     config: config.alertmanager,
@@ -95,6 +95,7 @@ export async function startKlaxon(options: KlaxonOptions): Promise<KlaxonInstanc
     silencer: silences.silencer,
     externalURL: settings.externalURL,
     labelNames: settings.validationScheme,
+    runWorker: roles.has('router'),
   });
   const routerRef = router;
   const ruler = createRuler(deps, {
@@ -104,12 +105,12 @@ export async function startKlaxon(options: KlaxonOptions): Promise<KlaxonInstanc
     externalLabels: settings.externalLabels,
     externalURL: settings.externalURL,
     resendDelayMs: parseDuration(settings.resendDelay),
+    evaluate: roles.has('ruler'),
   });
 
-  const components: Component[] = [silences];
-  if (roles.has('notifier') || roles.has('router') || roles.has('api')) components.push(notifier);
-  if (roles.has('router') || roles.has('api')) components.push(router);
-  if (roles.has('ruler')) components.push(ruler);
+  // Every instance builds every part: the roles only decide which workers run and whether the API is served,
+  // so a ruler-only instance still ingests its alerts and an api-only one still queues group ticks.
+  const components: Component[] = [silences, notifier, router, ruler];
 
   let redisReady = redis.commands.status === 'ready';
   redis.commands.on('ready', () => {
@@ -154,15 +155,19 @@ export async function startKlaxon(options: KlaxonOptions): Promise<KlaxonInstanc
     logger,
     metrics,
     authenticate: authHook(auth),
-    components: [
-      ...components,
-      logReceiverRoutes(logger),
-      routesOnly('status-page', (scoped) => statusPageRoutes(scoped, Date.now)),
-      routesOnly('openapi', (scoped) => openapiRoutes(scoped, { version: KLAXON_VERSION })),
-      routesOnly('status', (scoped) =>
-        statusRoutes(scoped, { getConfig: () => config.alertmanager, startedAt, version: KLAXON_VERSION }),
-      ),
-    ],
+    components,
+    apis: roles.has('api')
+      ? [
+          ...components,
+          logReceiverRoutes(logger),
+          routesOnly('deliveries', (scoped) => deliveriesRoutes(scoped, notifier)),
+          routesOnly('status-page', (scoped) => statusPageRoutes(scoped, Date.now)),
+          routesOnly('openapi', (scoped) => openapiRoutes(scoped, { version: KLAXON_VERSION })),
+          routesOnly('status', (scoped) =>
+            statusRoutes(scoped, { getConfig: () => config.alertmanager, startedAt, version: KLAXON_VERSION }),
+          ),
+        ]
+      : [],
     notReadyReasons: () => [
       ...(redisReady ? [] : [`Redis at ${redactUrl(settings.redisUrl)} is not reachable`]),
       ...(startError ? [`start-up failed: ${startError}`] : started.length < components.length ? ['starting'] : []),

@@ -19,6 +19,8 @@ export interface RouterOptions {
   labelNames?: NameValidation;
   /** Concurrent group flushes per instance. */
   flushConcurrency?: number;
+  /** Whether this instance flushes groups and collects garbage (the `router` role); default true. */
+  runWorker?: boolean;
 }
 
 export type Router = Component & {
@@ -43,6 +45,7 @@ export function createRouter(deps: Deps, opts: RouterOptions): Router {
     silencer: opts.silencer,
     externalURL: opts.externalURL,
     alerts: store,
+    runWorker: opts.runWorker ?? true,
     ...(opts.flushConcurrency ? { concurrency: opts.flushConcurrency } : {}),
   });
   let gcTimer: NodeJS.Timeout | undefined;
@@ -89,10 +92,12 @@ export function createRouter(deps: Deps, opts: RouterOptions): Router {
     },
     async start() {
       await dispatcher.start();
-      gcTimer = setInterval(() => {
-        store.collectGarbage(deps.now()).catch((err: unknown) => deps.logger.warn({ err }, 'alert GC failed'));
-      }, GC_INTERVAL_MS);
-      gcTimer.unref();
+      if (opts.runWorker ?? true) {
+        gcTimer = setInterval(() => {
+          store.collectGarbage(deps.now()).catch((err: unknown) => deps.logger.warn({ err }, 'alert GC failed'));
+        }, GC_INTERVAL_MS);
+        gcTimer.unref();
+      }
       started = true;
     },
     async stop() {

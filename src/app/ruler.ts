@@ -26,6 +26,11 @@ export interface RulerOptions {
   concurrency?: number;
   /** Redis state older than this is not restored (Prometheus' `outage_tolerance`); 1h by default. */
   outageToleranceMs?: number;
+  /**
+   * Whether this instance schedules and evaluates rule groups (the `ruler` role); default true. Without it
+   * the ruler only serves `/api/v1/rules` and `/api/v1/alerts` from the state the evaluating instances keep.
+   */
+  evaluate?: boolean;
 }
 
 export type Ruler = Component & { reload(groups: RuleGroupConfig[]): Promise<void> };
@@ -60,29 +65,32 @@ export function createRuler(deps: Deps, opts: RulerOptions): Ruler {
     concurrency: opts.concurrency ?? 32,
     outageToleranceMs: opts.outageToleranceMs ?? 3_600_000,
   });
+  const evaluating = opts.evaluate ?? true;
+  let groups = opts.groups;
   let started = false;
 
   return {
     name: 'ruler',
     routes(app: FastifyInstance) {
       registerRulerRoutes(app, {
-        groups: () => (started ? scheduler.currentGroups() : opts.groups),
-        states: (groups) => scheduler.states(groups),
+        groups: () => groups,
+        states: (list) => scheduler.states(list),
       });
     },
     async start() {
-      await scheduler.start(opts.groups);
+      if (evaluating) await scheduler.start(groups);
       started = true;
     },
     async stop() {
       started = false;
-      await scheduler.stop();
+      if (evaluating) await scheduler.stop();
     },
     notReadyReason() {
       return started ? null : 'ruler not started';
     },
-    reload(groups: RuleGroupConfig[]) {
-      return scheduler.reload(groups);
+    async reload(next: RuleGroupConfig[]) {
+      if (evaluating && started) await scheduler.reload(next);
+      groups = next;
     },
   };
 }

@@ -11,7 +11,10 @@ import type { Component } from './component.js';
 export interface ServerOptions {
   logger: Logger;
   metrics: Registry;
+  /** What `/-/ready` asks besides the instance-wide reasons. */
   components: Component[];
+  /** Whose HTTP routes are served (the `api` role); health, readiness, metrics and reload are always served. */
+  apis: Component[];
   /** Reasons the instance as a whole is not ready (e.g. Redis down), besides the components' own. */
   notReadyReasons: () => string[];
   /** Validates and applies the configuration files again; resolves to an error text when rejected. */
@@ -56,7 +59,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
       scoped.get('/metrics', async (_req, reply) =>
         reply.type(opts.metrics.contentType).send(await opts.metrics.metrics()),
       );
-      for (const component of opts.components) component.routes?.(scoped);
+      for (const component of opts.apis) component.routes?.(scoped);
     },
     { prefix },
   );

@@ -4,9 +4,16 @@ import { connect } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import pino, { type Logger } from 'pino';
-import { ROLES, type Role, startKlaxon } from '../app/klaxon.js';
+import { startKlaxon } from '../app/klaxon.js';
 import { ConfigError } from '../config/errors.js';
-import { envOverrides, loadKlaxonFile, resolveSettings, type SettingOverrides } from '../config/klaxon.js';
+import {
+  envOverrides,
+  loadKlaxonFile,
+  ROLES,
+  type Role,
+  resolveSettings,
+  type SettingOverrides,
+} from '../config/klaxon.js';
 
 interface RunFlags {
   config?: string;
@@ -18,7 +25,7 @@ interface RunFlags {
   datasourceUrl?: string;
   redisUrl?: string;
   keyPrefix?: string;
-  role?: string[];
+  role?: Role[];
   validationScheme?: 'utf8' | 'legacy';
 }
 
@@ -55,7 +62,7 @@ function addServerOptions(cmd: Command): Command {
       )
       .option('--redis-url <url>', 'Redis URL (default redis://127.0.0.1:6379)')
       .option('--key-prefix <prefix>', 'prefix of every Redis key (default klaxon:)')
-      .addOption(new Option('--role <role...>', 'run only some roles').choices(ROLES))
+      .addOption(new Option('--role <role...>', 'run only some roles (default: all; env KLAXON_ROLES)').choices(ROLES))
       .addOption(new Option('--validation-scheme <scheme>', 'label/metric name rules').choices(['utf8', 'legacy']))
       // Alertmanager flags that Klaxon accepts for drop-in use; state lives in Redis instead.
       .option('--storage.path <dir>', 'accepted for Alertmanager compatibility; state lives in Redis')
@@ -89,7 +96,7 @@ async function serve(flags: RunFlags, cmd: Command, mode: { dev: boolean }): Pro
 
   let instance: Awaited<ReturnType<typeof startKlaxon>>;
   try {
-    instance = await startKlaxon({ settings, roles: flags.role as Role[] | undefined, logger });
+    instance = await startKlaxon({ settings, logger });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -128,6 +135,7 @@ function flagOverrides(flags: RunFlags): SettingOverrides {
   if (flags.redisUrl) out.redisUrl = flags.redisUrl;
   if (flags.keyPrefix) out.keyPrefix = flags.keyPrefix;
   if (flags.validationScheme) out.validationScheme = flags.validationScheme;
+  if (flags.role) out.roles = flags.role;
   return out;
 }
 

@@ -10,6 +10,10 @@ import { ConfigError, type ConfigProblem } from './errors.js';
  */
 const durationString = z.string().regex(/^(\d+(y|w|d|h|m|s|ms))+$|^0$/, 'must be a duration like 30s or 1m');
 
+/** What an instance runs (README "Roles"); all of them by default. */
+export const ROLES = ['api', 'ruler', 'router', 'notifier'] as const;
+export type Role = (typeof ROLES)[number];
+
 export const klaxonFileSchema = z
   .object({
     listen_address: z.string().optional(),
@@ -33,6 +37,7 @@ export const klaxonFileSchema = z
       })
       .strict()
       .optional(),
+    roles: z.array(z.enum(ROLES)).min(1).optional(),
     rule_files: z.array(z.string()).optional(),
     alertmanager_config: z.string().optional(),
     evaluation_interval: durationString.optional(),
@@ -68,6 +73,7 @@ export const klaxonFileSchema = z
 export type KlaxonFile = z.infer<typeof klaxonFileSchema>;
 
 export interface KlaxonSettings {
+  roles: Role[];
   listenAddress: string;
   externalURL: string;
   routePrefix: string;
@@ -106,6 +112,7 @@ export type SettingOverrides = Partial<
     | 'ruleFiles'
     | 'alertmanagerConfig'
     | 'validationScheme'
+    | 'roles'
   > & { datasourceUrl: string }
 >;
 
@@ -119,14 +126,28 @@ const ENV_NAMES: Record<keyof SettingOverrides, string[]> = {
   alertmanagerConfig: ['KLAXON_ALERTMANAGER_CONFIG'],
   validationScheme: ['KLAXON_VALIDATION_SCHEME'],
   datasourceUrl: ['KLAXON_DATASOURCE_URL', 'PROMETHEUS_URL'],
+  roles: ['KLAXON_ROLES'],
 };
+const LIST_SETTINGS = new Set<string>(['ruleFiles', 'roles']);
 
 export function envOverrides(env: NodeJS.ProcessEnv): SettingOverrides {
   const out: Record<string, unknown> = {};
   for (const [key, names] of Object.entries(ENV_NAMES)) {
     const value = names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
     if (value === undefined) continue;
-    out[key] = key === 'ruleFiles' ? value.split(',').map((s) => s.trim()) : value;
+    out[key] = LIST_SETTINGS.has(key) ? value.split(',').map((s) => s.trim()) : value;
+  }
+  const unknownRole = (out.roles as string[] | undefined)?.find((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknownRole !== undefined) {
+    throw new ConfigError([
+      {
+        file: 'KLAXON_ROLES',
+        line: 1,
+        col: 1,
+        message: `unknown role "${unknownRole}" (valid: ${ROLES.join(', ')})`,
+        severity: 'error',
+      },
+    ]);
   }
   return out as SettingOverrides;
 }
@@ -172,6 +193,7 @@ export function resolveSettings(file: KlaxonFile, overrides: SettingOverrides, b
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   const listenAddress = overrides.listenAddress ?? file.listen_address ?? '127.0.0.1:9093';
   return {
+    roles: overrides.roles ?? file.roles ?? [...ROLES],
     listenAddress,
     externalURL: overrides.externalURL ?? file.external_url ?? `http://${listenAddress}`,
     routePrefix: overrides.routePrefix ?? file.route_prefix ?? '/',

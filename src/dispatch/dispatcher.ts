@@ -30,6 +30,11 @@ export interface DispatcherOptions {
   alerts: AlertStore;
   /** Concurrent flushes per instance. */
   concurrency?: number;
+  /**
+   * Whether this instance runs group flushes (the `router` role). Without it the dispatcher still places
+   * ingested alerts into groups and queues their durable ticks, for instances that do.
+   */
+  runWorker?: boolean;
 }
 
 interface FlushJob {
@@ -106,6 +111,7 @@ export class Dispatcher {
   }
 
   async start(): Promise<void> {
+    if (this.opts.runWorker === false) return;
     const connection = this.deps.bullConnection;
     this.worker = new Worker<FlushJob>(FLUSH_QUEUE, (job: Job<FlushJob>) => this.runTick(job.data), {
       connection,

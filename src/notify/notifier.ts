@@ -1,7 +1,5 @@
 import { setMaxListeners } from 'node:events';
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
-import type { FastifyInstance } from 'fastify';
-import { deliveriesRoutes } from '../api/klaxon-v1/deliveries.js';
 import type { Component, Deps } from '../app/component.js';
 import type { ReceiverSettings } from './config.js';
 import { DeliveryLog, type DeliveryRecord, type NewDeliveryRecord } from './delivery-log.js';
@@ -35,6 +33,8 @@ export interface NotifierOptions {
   deliveryLogMaxLen?: number;
   /** Longest wait for running deliveries on stop (default 10 s). */
   stopTimeoutMs?: number;
+  /** Whether this instance delivers (the `notifier` role); without it, it only queues. Default true. */
+  runWorker?: boolean;
 }
 
 export interface DeadLetter {
@@ -222,11 +222,8 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
       registry = buildRegistry(receivers, templates, plugins);
     },
 
-    routes(app: FastifyInstance) {
-      deliveriesRoutes(app, notifier);
-    },
-
     async start() {
+      if (opts.runWorker === false) return;
       worker = new Worker<NotifyJobData>(QUEUE_NAME, deliver, {
         connection: deps.bullConnection,
         prefix: deps.queuePrefix,
@@ -237,6 +234,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     },
 
     notReadyReason() {
+      if (opts.runWorker === false) return null;
       return worker?.isRunning() ? null : 'notify worker is not running';
     },
 

@@ -83,10 +83,6 @@ export class RuleScheduler {
     return offset;
   }
 
-  currentGroups(): RuleGroupConfig[] {
-    return [...this.groups.values()];
-  }
-
   async start(groups: RuleGroupConfig[]): Promise<void> {
     const { bullConnection: connection, queuePrefix: prefix } = this.opts;
     this.queue = new Queue(RULE_EVAL_QUEUE, { connection, prefix });

@@ -59,6 +59,7 @@ export async function startAmtoolServer(configSource: string): Promise<AmtoolSer
     logger,
     metrics,
     components,
+    apis: components,
     notReadyReasons: () => [],
     reload: async () => null,
     routePrefix: '/',

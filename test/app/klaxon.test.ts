@@ -161,3 +161,61 @@ describe('start-up without Redis', () => {
     }
   });
 });
+
+describe('instances with separate roles on one Redis', () => {
+  it('split the pipeline: api ingests, ruler evaluates, router and notifier deliver, each once', async () => {
+    const sink = await startWebhookSink();
+    const datasource = await startFakeDatasource();
+    const dir = await configDir({ 'alertmanager.yml': amConfig(sink.url), 'rules.yml': rules });
+    const keyPrefix = `klaxon-test-roles-${process.pid}-${Date.now()}:`;
+    const settings = settingsFor(dir, { datasourceUrl: datasource.url, keyPrefix });
+    const logger = pino({ level: 'silent' });
+    const instances: KlaxonInstance[] = [];
+    try {
+      for (const roles of [['api'], ['ruler'], ['router', 'notifier']] as const) {
+        instances.push(await startKlaxon({ settings, roles, logger }));
+      }
+      await Promise.all(instances.map((k) => k.ready));
+      const [api, ruler, worker] = instances as [KlaxonInstance, KlaxonInstance, KlaxonInstance];
+
+      // Only the api instance serves the APIs; every instance answers health, readiness and metrics.
+      for (const k of instances) expect(await (await fetch(`${k.url}/-/ready`)).text()).toBe('OK');
+      expect((await fetch(`${ruler.url}/api/v2/alerts`)).status).toBe(404);
+      expect((await fetch(`${worker.url}/api/v2/status`)).status).toBe(404);
+      expect((await fetch(`${api.url}/api/v1/rules`)).status).toBe(200);
+
+      const posted = await fetch(`${api.url}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ labels: { alertname: 'Posted', instance: 'a' } }]),
+      });
+      expect(posted.status).toBe(200);
+      datasource.set('queue_length > 10', [{ labels: { __name__: 'queue_length', queue: 'mail' }, value: 42 }]);
+      const groupKeys = ['{}:{alertname="Posted"}', '{}:{alertname="QueueTooLong"}'];
+      await waitFor(
+        () => (groupKeys.every((k) => sink.deliveries.some((d) => d.body.groupKey === k)) ? true : undefined),
+        {
+          timeoutMs: 20_000,
+          what: 'both notifications',
+        },
+      );
+
+      // The api instance's rule view shows the state the ruler instance keeps in Redis.
+      const view = (await (await fetch(`${api.url}/api/v1/alerts`)).json()) as {
+        data: { alerts: { labels: Record<string, string>; state: string }[] };
+      };
+      expect(view.data.alerts.map((a) => [a.labels.alertname, a.state])).toEqual([['QueueTooLong', 'firing']]);
+
+      // group_interval is 1s: a second firing notification for either group would come within ~2s.
+      await new Promise((r) => setTimeout(r, 2500));
+      for (const key of groupKeys) {
+        expect(sink.deliveries.filter((d) => d.body.groupKey === key && d.body.status === 'firing')).toHaveLength(1);
+      }
+    } finally {
+      for (const k of instances.reverse()) await k.stop();
+      await Promise.all([sink.close(), datasource.close()]);
+      await rm(dir, { recursive: true, force: true });
+      await cleanup(keyPrefix);
+    }
+  }, 60_000);
+});

@@ -10,6 +10,7 @@ function server(overrides: Partial<Parameters<typeof buildServer>[0]> = {}) {
     logger: pino({ level: 'silent' }),
     metrics,
     components: [],
+    apis: [],
     notReadyReasons: () => [],
     reload: async () => null,
     routePrefix: '/',

@@ -23,6 +23,13 @@ describe('klaxon.yml', () => {
     expect(resolveSettings(file, {}, '/').datasource.url).toBe('http://file:9090');
   });
 
+  it('reads roles from KLAXON_ROLES and rejects unknown ones with the variable named', () => {
+    expect(envOverrides({ KLAXON_ROLES: 'api, notifier' }).roles).toEqual(['api', 'notifier']);
+    expect(() => envOverrides({ KLAXON_ROLES: 'api,rulr' })).toThrow(/KLAXON_ROLES.*unknown role "rulr"/);
+    expect(resolveSettings({}, {}, '/x').roles).toEqual(['api', 'ruler', 'router', 'notifier']);
+    expect(resolveSettings({ roles: ['ruler'] }, {}, '/x').roles).toEqual(['ruler']);
+  });
+
   it('splits KLAXON_RULE_FILES on commas', () => {
     expect(envOverrides({ KLAXON_RULE_FILES: 'a/*.yml, b.yml' }).ruleFiles).toEqual(['a/*.yml', 'b.yml']);
   });

@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveriesRoutes } from '../../src/api/klaxon-v1/deliveries.js';
 import { defaultHttpConfig } from '../../src/config/alertmanager/decode.js';
 import type { ReceiverConfig, SlackConfig } from '../../src/config/alertmanager/types.js';
 import { createNotifier, type KlaxonNotifier } from '../../src/notify/notifier.js';
@@ -189,7 +190,7 @@ describe('Slack against a local stand-in', () => {
     expect(outcome).toEqual({ delivered: false, reason: 'unexpected status code 500' });
     expect(slack.calls.filter((c) => c.args.channel === '#storm')).toHaveLength(5);
     const app = Fastify();
-    notifier.routes!(app);
+    deliveriesRoutes(app, notifier);
     await eventually(async () => {
       const dead = (await app.inject({ url: '/api/klaxon/v1/dead-letters' })).json().deadLetters;
       expect(dead).toMatchObject([

@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveriesRoutes } from '../../src/api/klaxon-v1/deliveries.js';
 import { createNotifier, type KlaxonNotifier } from '../../src/notify/notifier.js';
 import type { TemplateRenderer } from '../../src/notify/template-data.js';
 import { webhookBody } from '../../src/notify/webhook/payload.js';
@@ -168,7 +169,7 @@ describe('webhook delivery through the notify queue', () => {
 
   it('serves the delivery log, dead letters and the retry action over HTTP', async () => {
     const app = Fastify();
-    notifier.routes!(app);
+    deliveriesRoutes(app, notifier);
     const log = (await app.inject({ url: '/api/klaxon/v1/deliveries?receiver=flaky&limit=2' })).json();
     expect(log.deliveries.map((d: { status: string }) => d.status)).toEqual(['delivered', 'retry']);
     expect(log.deliveries[0]).toMatchObject({ receiver: 'flaky', integration: 'webhook', alerts: 1, error: '' });
