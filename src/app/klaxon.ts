@@ -10,11 +10,14 @@ import { statusPageRoutes } from '../api/ui.js';
 import { ConfigError } from '../config/errors.js';
 import type { KlaxonSettings, Role } from '../config/klaxon.js';
 import type { DatasourceConfig } from '../datasource/types.js';
-import { createNotifier } from '../notify/notifier.js';
+import { FLUSH_QUEUE } from '../dispatch/dispatcher.js';
+import { createNotifier, NOTIFY_QUEUE } from '../notify/notifier.js';
+import { RULE_EVAL_QUEUE } from '../rules/scheduler.js';
 import { AlertmanagerSender, type AlertSender } from '../rules/sender.js';
 import { connectRedis, type RedisConnections, redactUrl, redisReadyPromise } from '../store/redis.js';
 import { parseDuration } from '../time/duration.js';
 import type { Component, Deps } from './component.js';
+import { createInfraMetrics } from './infra-metrics.js';
 import { type LoadedConfig, loadConfig } from './load-config.js';
 import { logReceiverRoutes } from './log-receiver.js';
 import { createRouter } from './router.js';
@@ -110,7 +113,13 @@ export async function startKlaxon(options: KlaxonOptions): Promise<KlaxonInstanc
 
   // Every instance builds every part: the roles only decide which workers run and whether the API is served,
   // so a ruler-only instance still ingests its alerts and an api-only one still queues group ticks.
-  const components: Component[] = [silences, notifier, router, ruler];
+  const components: Component[] = [
+    createInfraMetrics(deps, [FLUSH_QUEUE, NOTIFY_QUEUE, RULE_EVAL_QUEUE]),
+    silences,
+    notifier,
+    router,
+    ruler,
+  ];
 
   let redisReady = redis.commands.status === 'ready';
   redis.commands.on('ready', () => {

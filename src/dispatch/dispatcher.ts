@@ -17,7 +17,7 @@ import { planNotifications } from './stages/notify-plan.js';
 import { silencesStage } from './stages/silences.js';
 import { activeIntervalsStage, muteIntervalsStage } from './stages/time-intervals.js';
 
-const FLUSH_QUEUE = 'group-flush';
+export const FLUSH_QUEUE = 'group-flush';
 /** Claim safety TTL when the notifier does not say how long its retries can last. */
 const DEFAULT_CLAIM_TTL_MS = 3600_000;
 const STAGES: Stage[] = [inhibitStage, activeIntervalsStage, muteIntervalsStage, silencesStage];

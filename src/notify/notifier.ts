@@ -62,7 +62,7 @@ interface NotifyJobData {
   request: NotificationRequest;
 }
 
-const QUEUE_NAME = 'notify';
+export const NOTIFY_QUEUE = 'notify';
 /** Outcome reports are retried this often, this far apart (covers a Redis restart of ~half a minute). */
 const OUTCOME_ATTEMPTS = 30;
 const OUTCOME_RETRY_MS = 1000;
@@ -74,7 +74,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
   const backoffMs = opts.backoffMs ?? 1000;
   const maxStarts = opts.maxStarts ?? 50;
   const log = new DeliveryLog(deps.redis, deps.keyPrefix, opts.deliveryLogMaxLen);
-  const queue = new Queue<NotifyJobData>(QUEUE_NAME, { connection: deps.bullConnection, prefix: deps.queuePrefix });
+  const queue = new Queue<NotifyJobData>(NOTIFY_QUEUE, { connection: deps.bullConnection, prefix: deps.queuePrefix });
   queue.on('error', (err) => deps.logger.error({ err: redactError(err) }, 'notify queue error'));
   const metrics = notifyMetrics(deps.metrics, () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed'));
   const buildRegistry = (receivers: ReceiverSettings[], templates: TemplateRenderer, plugins?: IntegrationPlugin[]) =>
@@ -224,7 +224,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
 
     async start() {
       if (opts.runWorker === false) return;
-      worker = new Worker<NotifyJobData>(QUEUE_NAME, deliver, {
+      worker = new Worker<NotifyJobData>(NOTIFY_QUEUE, deliver, {
         connection: deps.bullConnection,
         prefix: deps.queuePrefix,
         concurrency: opts.concurrency ?? 16,

@@ -88,6 +88,17 @@ describe('a Klaxon instance', () => {
     expect(page).toContain('<td>app</td>');
   });
 
+  it('exposes Redis reachability, its round trip and every queue depth on /metrics', async () => {
+    const metrics = await (await fetch(`${klaxon.url}/metrics`)).text();
+    expect(metrics).toContain('klaxon_redis_up 1');
+    expect(metrics).toMatch(/^klaxon_redis_ping_seconds 0\.\d+/m);
+    for (const queue of ['group-flush', 'notify', 'rule-eval']) {
+      expect(metrics).toMatch(new RegExp(`^klaxon_queue_jobs\\{queue="${queue}",state="waiting"\\} \\d+$`, 'm'));
+    }
+    expect(metrics).toContain('klaxon_rule_group_iterations_total');
+    expect(metrics).toContain('process_resident_memory_bytes');
+  });
+
   it('routes a posted alert to its webhook receiver', async () => {
     const res = await fetch(`${klaxon.url}/api/v2/alerts`, {
       method: 'POST',
