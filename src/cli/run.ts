@@ -113,7 +113,10 @@ async function serve(flags: RunFlags, cmd: Command, mode: { dev: boolean }): Pro
     }, 25_000);
     deadline.unref();
     instance.stop().then(
-      () => process.exit(0),
+      () => {
+        logger.info({ signal }, 'stopped cleanly');
+        process.exit(0);
+      },
       (err: unknown) => {
         logger.error({ err }, 'error during shutdown');
         process.exit(1);
