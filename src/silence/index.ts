@@ -2,6 +2,10 @@
  * An in-memory index of silences for `mutedBy`: each silence that has an equality matcher with a non-empty
  * value is filed under that (name, value), so an alert only looks at silences filed under one of its own
  * labels plus the few without such a matcher. Pure: built from a list, queried with `now`.
+ *
+ * Answers are cached per label set (like upstream's per-alert marker keyed by the silences' version: a new
+ * index is built whenever the silences change). Which silences match a label set does not depend on time, and
+ * the active subset only changes when one of them starts or ends, so a cached answer is reused until then.
  */
 import { compareBytes, type Labels } from '../labels/labels.js';
 import type { Matcher } from '../labels/matcher.js';
@@ -16,12 +20,25 @@ interface Entry {
 /** Silences with the same matcher list: the list is evaluated once per alert for all of them. */
 interface Group {
   test: (labels: Labels) => boolean;
+  /** Sorted by id, so a label set muted by one group needs no sorting. */
   entries: Entry[];
+}
+
+interface Answer {
+  /** The groups whose matchers the label set satisfies (time-independent). */
+  groups: Group[];
+  /** `ids` holds for every `now` in [from, until). */
+  from: number;
+  until: number;
+  ids: string[];
 }
 
 // RE2 in JS costs microseconds per call, and alerts repeat the same few label values (instances, jobs), so
 // each regex matcher remembers its answers for recent values. Bounded so a high-cardinality label cannot grow it.
 const MEMO_LIMIT = 4096;
+// Cached answers; past this many label sets the cache starts over rather than growing without bound.
+const ANSWER_LIMIT = 100_000;
+const NONE: string[] = [];
 
 function memoized(m: Matcher): (value: string | undefined) => boolean {
   if (m.type === '=' || m.type === '!=') return (v) => m.matches(v);
@@ -46,12 +63,23 @@ function compile(matchers: Matcher[]): (labels: Labels) => boolean {
   };
 }
 
+/** An injective key of a label set (length-prefixed, so any characters are safe); order as given. */
+function labelSetKey(labels: Labels): string {
+  let k = '';
+  for (const name in labels) {
+    const value = labels[name]!;
+    k += `${name.length}:${name}${value.length}:${value}`;
+  }
+  return k;
+}
+
 // Labels every alert carries are poor keys (all silences would land in one bucket), so prefer the rarer ones.
 const PREFERRED_NAMES = ['alertname', 'instance', 'service', 'job'];
 
 export class SilenceIndex {
   private readonly byLabel = new Map<string, Group[]>();
   private readonly unindexed: Group[] = [];
+  private readonly answers = new Map<string, Answer>();
   readonly size: number;
 
   /** Expired silences are left out: they never become active again. */
@@ -77,30 +105,65 @@ export class SilenceIndex {
       group.entries.push({ id: s.id, startsAt: s.startsAt, endsAt: s.endsAt });
       size++;
     }
+    for (const g of groups.values()) if (g.entries.length > 1) g.entries.sort((a, b) => compareBytes(a.id, b.id));
     this.size = size;
   }
 
-  /** Ids of the active silences that match the labels, sorted (upstream sorts them as strings). */
+  /**
+   * Ids of the active silences that match the labels, sorted (upstream sorts them as strings). The array is
+   * shared with later calls for the same labels: callers must not modify it.
+   */
   mutedBy(labels: Labels, now: number): string[] {
-    const out: string[] = [];
-    const check = (g: Group) => {
-      let tested: boolean | undefined;
-      for (const e of g.entries) {
-        if (now < e.startsAt || now > e.endsAt) continue;
-        tested ??= g.test(labels);
-        if (!tested) return;
-        out.push(e.id);
+    const key = labelSetKey(labels);
+    let answer = this.answers.get(key);
+    if (answer === undefined) {
+      answer = { groups: this.matchingGroups(labels), from: 0, until: 0, ids: NONE };
+      if (answer.groups.length === 0) {
+        answer.from = Number.NEGATIVE_INFINITY;
+        answer.until = Number.POSITIVE_INFINITY;
       }
-    };
-    for (const g of this.unindexed) check(g);
+      if (this.answers.size >= ANSWER_LIMIT) this.answers.clear();
+      this.answers.set(key, answer);
+    }
+    if (now < answer.from || now >= answer.until) refresh(answer, now);
+    return answer.ids;
+  }
+
+  private matchingGroups(labels: Labels): Group[] {
+    const out: Group[] = [];
+    for (const g of this.unindexed) if (g.test(labels)) out.push(g);
     if (this.byLabel.size > 0) {
       for (const name in labels) {
         const list = this.byLabel.get(key(name, labels[name]!));
-        if (list) for (const g of list) check(g);
+        if (list) for (const g of list) if (g.test(labels)) out.push(g);
       }
     }
-    return out.length > 1 ? out.sort(compareBytes) : out;
+    return out;
   }
+}
+
+/** Recompute the active ids at `now` and the span of time over which none of the matching silences changes state. */
+function refresh(answer: Answer, now: number): void {
+  let until = Number.POSITIVE_INFINITY;
+  const ids: string[] = [];
+  let sourceGroups = 0;
+  for (const g of answer.groups) {
+    const before = ids.length;
+    for (const e of g.entries) {
+      // A silence mutes while startsAt ≤ now ≤ endsAt.
+      if (now < e.startsAt) {
+        if (e.startsAt < until) until = e.startsAt;
+      } else if (now <= e.endsAt) {
+        if (e.endsAt + 1 < until) until = e.endsAt + 1;
+        ids.push(e.id);
+      }
+    }
+    if (ids.length > before) sourceGroups++;
+  }
+  if (sourceGroups > 1) ids.sort(compareBytes);
+  answer.ids = ids.length === 0 ? NONE : ids;
+  answer.from = now;
+  answer.until = until;
 }
 
 function key(name: string, value: string): string {

@@ -71,6 +71,31 @@ describe('SilenceIndex.mutedBy', () => {
     expect(idx.mutedBy({ instance: 'x1' }, T + H)).toEqual([]);
   });
 
+  it('reuses an answer only while none of the matching silences starts or ends', () => {
+    const idx = new SilenceIndex(
+      [
+        sil('ends-first', [eq('alertname', 'Disk')], { endsAt: T + 10 }),
+        sil('starts-later', [eq('alertname', 'Disk')], { startsAt: T + 5, endsAt: T + 20 }),
+        sil('by-regex', [re('alertname', 'D.*')]),
+      ],
+      T,
+    );
+    const labels = { alertname: 'Disk' };
+    const first = idx.mutedBy(labels, T);
+    expect(first).toEqual(['by-regex', 'ends-first']);
+    expect(idx.mutedBy({ alertname: 'Disk' }, T + 4)).toBe(first);
+    expect(idx.mutedBy(labels, T + 5)).toEqual(['by-regex', 'ends-first', 'starts-later']);
+    expect(idx.mutedBy(labels, T + 10)).toEqual(['by-regex', 'ends-first', 'starts-later']);
+    expect(idx.mutedBy(labels, T + 11)).toEqual(['by-regex', 'starts-later']);
+    expect(idx.mutedBy(labels, T + 21)).toEqual(['by-regex']);
+    // A clock that goes back recomputes too.
+    expect(idx.mutedBy(labels, T)).toEqual(['by-regex', 'ends-first']);
+    // Label sets that only differ in how names and values split are different keys.
+    const tricky = new SilenceIndex([sil('ab', [eq('a', 'b')])], T);
+    expect(tricky.mutedBy({ a: 'b' }, T)).toEqual(['ab']);
+    expect(tricky.mutedBy({ ab: '' }, T)).toEqual([]);
+  });
+
   it('agrees with a brute-force scan on random silences and alerts', () => {
     const values = ['a', 'b', 'c'];
     const names = ['alertname', 'team', 'env'];
