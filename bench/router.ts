@@ -1,23 +1,25 @@
 /**
- * Router ingest benchmark: POST /api/v2/alerts (100 alerts per request, ~100 groups) against Klaxon and the
- * real Alertmanager (Debian `prometheus-alertmanager`) with the same config, in the same run; then
- * POST→webhook latency with group_wait 0. Prints throughput, p99 request latency, RSS, CPU and the ratios.
+ * Router benchmark (issue 6): POST /api/v2/alerts ingest (100 alerts per request, ~100 groups) against the real
+ * Alertmanager (Debian `prometheus-alertmanager`), one Klaxon instance and two Klaxon instances on one Redis, all
+ * with the same config and in the same run; then POST→webhook latency with group_wait 0.
  *
  *   npx tsx bench/router.ts [alerts...]      (default: 10000 100000)
  *
- * Klaxon runs in this process (its CPU includes the load generator's); Redis' CPU (INFO cpu) is added to it.
+ * Every server runs in its own process (Klaxon through its CLI, `run --role api router notifier`) so the load
+ * generator here never shares an event loop with the server it measures. Redis is a private redis-server
+ * (no persistence) started for the run, so its CPU (from /proc) belongs to Klaxon alone and is counted with it.
+ * Set BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) to pass flags to the Klaxon processes.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Queue } from 'bullmq';
+import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { startKlaxon } from '../src/app/klaxon.js';
-import { resolveSettings } from '../src/config/klaxon.js';
 import { startAlertmanager } from '../test/support/binaries.js';
-import { freePort } from '../test/support/net.js';
-import { startWebhookSink } from '../test/support/webhook-sink.js';
+import { freePort, waitFor } from '../test/support/net.js';
+import { startRedis } from '../test/support/redis-server.js';
 
 const SIZES = process.argv
   .slice(2)
@@ -26,6 +28,11 @@ const SIZES = process.argv
 const BATCH = 100;
 const GROUPS = 100;
 const CONCURRENCY = 8;
+/** Requests sent (and not measured) before each ingest run, so every server is warm (JIT, connections). */
+const WARMUP_REQUESTS = 30;
+const LATENCY_SAMPLES = 200;
+const TSX = import.meta.resolve('tsx');
+const CLI = resolve(import.meta.dirname, '../src/cli/main.ts');
 
 const config = (sinkUrl: string, groupWait: string) => `route:
   receiver: hook
@@ -41,9 +48,11 @@ receivers:
 
 interface Target {
   name: string;
-  url: string;
-  cpuMs(): Promise<number>;
-  rssMb(): number;
+  urls: string[];
+  /** Processes whose CPU is charged to this target (Klaxon's include Redis). */
+  pids: number[];
+  /** Processes whose RSS is reported as the server's (not Redis: its memory is reported apart). */
+  rssPids: number[];
   stop(): Promise<void>;
 }
 
@@ -57,49 +66,93 @@ function procRssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : 0;
 }
 
-async function redisCpuMs(redis: Redis): Promise<number> {
-  const info = await redis.info('cpu');
-  const get = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-  return (get('used_cpu_sys') + get('used_cpu_user')) * 1000;
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+/** POST with node:http over keep-alive sockets: much cheaper for the generator than fetch. */
+function post(url: string, body: string): Promise<number> {
+  return new Promise((ok, fail) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => ok(res.statusCode ?? 0));
+        res.on('error', fail);
+      },
+    );
+    req.on('error', fail);
+    req.end(body);
+  });
 }
 
-async function startKlaxonTarget(yml: string, prefix: string, redis: Redis): Promise<Target> {
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await gone;
+  clearTimeout(timer);
+}
+
+async function startKlaxonTarget(yml: string, count: number, redisUrl: string, redisPid: number): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), 'klaxon-bench-'));
   writeFileSync(join(dir, 'alertmanager.yml'), yml);
-  const port = await freePort();
-  const settings = resolveSettings(
-    {},
-    {
-      listenAddress: `127.0.0.1:${port}`,
-      keyPrefix: prefix,
-      alertmanagerConfig: join(dir, 'alertmanager.yml'),
-      ruleFiles: [],
-    },
-    dir,
-  );
-  const instance = await startKlaxon({
-    settings,
-    roles: ['api', 'router', 'notifier'],
-    logger: pino({ level: 'warn' }),
-  });
+  const children: ChildProcess[] = [];
+  const urls: string[] = [];
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  for (let i = 0; i < count; i++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    let output = '';
+    const child = spawn(
+      process.execPath,
+      [
+        ...nodeArgs,
+        '--import',
+        TSX,
+        CLI,
+        'run',
+        `--config.file=${join(dir, 'alertmanager.yml')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        `--web.external-url=${url}`,
+        `--redis-url=${redisUrl}`,
+        '--key-prefix=klaxon-bench-router:',
+        '--role',
+        'api',
+        'router',
+        'notifier',
+      ],
+      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KLAXON_LOG_LEVEL: 'warn' } },
+    );
+    child.stdout!.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    child.stderr!.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    children.push(child);
+    urls.push(url);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`klaxon exited during start-up:\n${output}`);
+        const res = await fetch(`${url}/-/ready`).catch(() => undefined);
+        return res?.ok ? true : undefined;
+      },
+      { timeoutMs: 30_000, what: 'klaxon to become ready' },
+    );
+  }
+  const pids = children.map((c) => c.pid!);
   return {
-    name: 'klaxon',
-    url: instance.url,
-    cpuMs: async () => {
-      const u = process.cpuUsage();
-      return (u.user + u.system) / 1000 + (await redisCpuMs(redis));
-    },
-    rssMb: () => process.memoryUsage().rss / 1024 / 1024,
+    name: count === 1 ? 'klaxon' : `klaxon x${count}`,
+    urls,
+    pids: [...pids, redisPid],
+    rssPids: pids,
     async stop() {
-      await instance.stop();
-      const queuePrefix = `{${prefix.replace(/[:{}]+$/g, '')}}`;
-      for (const name of ['group-flush', 'notify']) {
-        const q = new Queue(name, { connection: redis, prefix: queuePrefix });
-        await q.obliterate({ force: true });
-        await q.close();
-      }
-      const keys = await redis.keys(`${prefix}*`);
-      for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+      await Promise.all(children.map(stopChild));
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -108,13 +161,7 @@ async function startKlaxonTarget(yml: string, prefix: string, redis: Redis): Pro
 async function startAmTarget(yml: string): Promise<Target> {
   const am = await startAlertmanager(yml);
   const pid = am.process.pid!;
-  return {
-    name: 'alertmanager',
-    url: am.url,
-    cpuMs: async () => procCpuMs(pid),
-    rssMb: () => procRssMb(pid),
-    stop: () => am.stop(),
-  };
+  return { name: 'alertmanager', urls: [am.url], pids: [pid], rssPids: [pid], stop: () => am.stop() };
 }
 
 function percentile(xs: number[], p: number): number {
@@ -122,7 +169,7 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 }
 
-async function ingest(target: Target, total: number, run: string) {
+function alertBodies(total: number, run: string): string[] {
   const now = Date.now();
   const bodies: string[] = [];
   for (let i = 0; i < total; i += BATCH) {
@@ -137,102 +184,172 @@ async function ingest(target: Target, total: number, run: string) {
     }
     bodies.push(JSON.stringify(alerts));
   }
+  return bodies;
+}
+
+/** Sends the bodies with CONCURRENCY requests in flight, spread round-robin over the target's instances. */
+async function send(target: Target, bodies: string[]): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
-  const cpuStart = await target.cpuMs();
-  const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < bodies.length) {
-        const body = bodies[next++]!;
+        const i = next++;
         const t = performance.now();
-        const res = await fetch(`${target.url}/api/v2/alerts`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-        });
-        await res.text();
-        if (res.status !== 200) throw new Error(`${target.name}: HTTP ${res.status}`);
+        const status = await post(`${target.urls[i % target.urls.length]}/api/v2/alerts`, bodies[i]!);
+        if (status !== 200) throw new Error(`${target.name}: HTTP ${status}`);
         latencies.push(performance.now() - t);
       }
     }),
   );
+  return latencies;
+}
+
+async function ingest(target: Target, total: number, run: string) {
+  await send(target, alertBodies(WARMUP_REQUESTS * BATCH, `warmup-${run}`));
+  const bodies = alertBodies(total, run);
+  const cpu = () => target.pids.reduce((sum, pid) => sum + procCpuMs(pid), 0);
+  await admin.config('RESETSTAT');
+  const cpuStart = cpu();
+  const redisStart = procCpuMs(redisPid);
+  const t0 = performance.now();
+  const latencies = await send(target, bodies);
   const seconds = (performance.now() - t0) / 1000;
-  await new Promise((r) => setTimeout(r, 100));
-  const cpu = (await target.cpuMs()) - cpuStart;
+  // Work the servers finish after answering (Redis writes, BullMQ) belongs to the run.
+  await new Promise((r) => setTimeout(r, 200));
+  const cpuMs = cpu() - cpuStart;
+  if (process.env.BENCH_REDIS_STATS && target.pids.includes(redisPid)) await printCommandStats(total);
   return {
     rate: total / seconds,
     p99: percentile(latencies, 99),
-    cpuUsPerAlert: (cpu * 1000) / total,
-    rss: target.rssMb(),
+    cpuUsPerAlert: (cpuMs * 1000) / total,
+    redisUsPerAlert: target.pids.includes(redisPid) ? ((procCpuMs(redisPid) - redisStart) * 1000) / total : 0,
+    rss: target.rssPids.reduce((sum, pid) => sum + procRssMb(pid), 0),
   };
 }
 
-async function webhookLatency(target: Target, sink: Awaited<ReturnType<typeof startWebhookSink>>, n: number) {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const before = sink.deliveries.length;
-    const t = Date.now();
-    await fetch(`${target.url}/api/v2/alerts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([{ labels: { alertname: `Latency${i}-${t}` } }]),
+/** Redis time per command per alert (BENCH_REDIS_STATS=1), to see where Redis' share of the CPU goes. */
+async function printCommandStats(total: number): Promise<void> {
+  const rows = [...(await admin.info('commandstats')).matchAll(/cmdstat_(\S+):calls=(\d+),usec=(\d+)/g)]
+    .map(([, cmd, calls, usec]) => ({ cmd, calls: Number(calls), usec: Number(usec) }))
+    .sort((a, b) => b.usec - a.usec);
+  for (const r of rows.slice(0, 8)) {
+    console.log(
+      `    redis ${r.cmd!.padEnd(16)} ${String(r.calls).padStart(8)} calls  ${(r.usec / total).toFixed(2)} µs/alert`,
+    );
+  }
+}
+
+/** A webhook receiver timing arrivals with the same clock as the sender. */
+async function startSink() {
+  let waiting: ((at: number) => void) | undefined;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const at = performance.now();
+      res.end();
+      waiting?.(at);
+      waiting = undefined;
     });
-    while (sink.deliveries.length === before && Date.now() - t < 5000) await new Promise((r) => setTimeout(r, 1));
-    out.push((sink.deliveries[before]?.at ?? Date.now()) - t);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    next: () =>
+      new Promise<number>((ok, fail) => {
+        const timer = setTimeout(() => fail(new Error('no webhook within 5 s')), 5000);
+        waiting = (at) => {
+          clearTimeout(timer);
+          ok(at);
+        };
+      }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+async function webhookLatency(target: Target, sink: Awaited<ReturnType<typeof startSink>>) {
+  const out: number[] = [];
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    const arrival = sink.next();
+    const t = performance.now();
+    await post(`${target.urls[0]}/api/v2/alerts`, JSON.stringify([{ labels: { alertname: `Latency${i}-${t}` } }]));
+    out.push((await arrival) - t);
+    // One at a time, apart: each sample is a fresh group on an idle server.
+    await new Promise((r) => setTimeout(r, 5));
   }
   return { p50: percentile(out, 50), p99: percentile(out, 99) };
 }
 
-const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
-const sink = await startWebhookSink();
+const redisServer = await startRedis({ persistence: false });
+const admin = new Redis(redisServer.url);
+const redisPid = Number(/process_id:(\d+)/.exec(await admin.info('server'))?.[1]);
+const sink = await startSink();
 const fmt = (n: number) => n.toFixed(n >= 100 ? 0 : 1);
-const prefix = `klaxon-bench-router-${process.pid}:`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
 
-for (const total of SIZES.length > 0 ? SIZES : [10_000, 100_000]) {
-  const results: Record<string, Awaited<ReturnType<typeof ingest>>> = {};
-  for (const make of [
-    () => startAmTarget(config(sink.url, '10m')),
-    () => startKlaxonTarget(config(sink.url, '10m'), prefix, redis),
-  ]) {
-    const target = await make();
-    try {
-      results[target.name] = await ingest(target, total, `${total}`);
-    } finally {
-      await target.stop();
-    }
-  }
-  const am = results.alertmanager!;
-  const kx = results.klaxon!;
-  console.log(`\ningest ${total} alerts (${BATCH}/request, ${GROUPS} groups, ${CONCURRENCY} in flight)`);
-  for (const [name, r] of Object.entries(results)) {
-    console.log(
-      `  ${name.padEnd(13)} ${fmt(r.rate)} alerts/s  p99 ${fmt(r.p99)} ms  CPU ${fmt(r.cpuUsPerAlert)} µs/alert  RSS ${fmt(r.rss)} MB`,
-    );
-  }
-  console.log(
-    `  ratio klaxon/alertmanager: throughput ${(kx.rate / am.rate).toFixed(2)}x, p99 ${(kx.p99 / am.p99).toFixed(2)}x`,
-  );
-}
-
-const latency: Record<string, { p50: number; p99: number }> = {};
-for (const make of [
-  () => startAmTarget(config(sink.url, '0s')),
-  () => startKlaxonTarget(config(sink.url, '0s'), prefix, redis),
-]) {
+async function measure<T>(make: () => Promise<Target>, run: (t: Target) => Promise<T>): Promise<[string, T]> {
+  await admin.flushall();
   const target = await make();
   try {
-    latency[target.name] = await webhookLatency(target, sink, 50);
+    return [target.name, await run(target)];
   } finally {
     await target.stop();
   }
 }
-console.log('\nPOST → webhook (group_wait 0, 50 alerts)');
-for (const [name, r] of Object.entries(latency)) console.log(`  ${name.padEnd(13)} p50 ${r.p50} ms  p99 ${r.p99} ms`);
-console.log(
-  `  ratio klaxon/alertmanager p99: ${(latency.klaxon!.p99 / Math.max(1, latency.alertmanager!.p99)).toFixed(2)}x`,
-);
+
+for (const total of SIZES.length > 0 ? SIZES : [10_000, 100_000]) {
+  const yml = config(sink.url, '10m');
+  const results = [
+    await measure(
+      () => startAmTarget(yml),
+      (t) => ingest(t, total, `${total}`),
+    ),
+    await measure(
+      () => startKlaxonTarget(yml, 1, redisServer.url, redisPid),
+      (t) => ingest(t, total, `${total}`),
+    ),
+    await measure(
+      () => startKlaxonTarget(yml, 2, redisServer.url, redisPid),
+      (t) => ingest(t, total, `${total}`),
+    ),
+  ];
+  const am = results[0]![1];
+  console.log(`\ningest ${total} alerts (${BATCH}/request, ${GROUPS} groups, ${CONCURRENCY} in flight)`);
+  for (const [name, r] of results) {
+    const vsAm =
+      name === 'alertmanager' ? '' : `  vs AM: throughput ${ratio(r.rate, am.rate)}, p99 ${ratio(r.p99, am.p99)}`;
+    console.log(
+      `  ${name.padEnd(13)} ${fmt(r.rate).padStart(6)} alerts/s  p99 ${fmt(r.p99).padStart(5)} ms  CPU ${fmt(r.cpuUsPerAlert).padStart(5)} µs/alert${r.redisUsPerAlert ? ` (Redis ${fmt(r.redisUsPerAlert)})` : ''}  RSS ${fmt(r.rss).padStart(4)} MB${vsAm}`,
+    );
+  }
+}
+console.log('  (klaxon CPU includes Redis; RSS is the server processes, Redis apart)');
+const redisMem = /used_memory_rss:(\d+)/.exec(await admin.info('memory'))?.[1];
+if (redisMem) console.log(`  Redis RSS after the last run: ${fmt(Number(redisMem) / 1024 / 1024)} MB`);
+
+const latencyYml = config(sink.url, '0s');
+const latency = [
+  await measure(
+    () => startAmTarget(latencyYml),
+    (t) => webhookLatency(t, sink),
+  ),
+  await measure(
+    () => startKlaxonTarget(latencyYml, 1, redisServer.url, redisPid),
+    (t) => webhookLatency(t, sink),
+  ),
+];
+console.log(`\nPOST → webhook (group_wait 0, ${LATENCY_SAMPLES} alerts, one at a time)`);
+for (const [name, r] of latency)
+  console.log(`  ${name.padEnd(13)} p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`);
+console.log(`  ratio klaxon/alertmanager p99: ${ratio(latency[1]![1].p99, latency[0]![1].p99)}`);
 
 await sink.close();
-await redis.quit();
+await admin.quit();
+await redisServer.stop();
+await redisServer.remove();
+agent.destroy();
 process.exit(0);
