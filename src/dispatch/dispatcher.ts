@@ -46,6 +46,19 @@ function routesById(root: RouteConfig): Map<string, RouteConfig> {
   return new Map(allRoutes(root).map((m) => [m.routeId, m.route]));
 }
 
+/** Bounds the placement cache; past it the cache starts over (a group costs one key computation again). */
+const PLACEMENT_CACHE_SIZE = 100_000;
+
+/** Unambiguous key of (route node, group label set): every part is length-prefixed. */
+function placementCacheKey(routeId: string, labels: Labels): string {
+  let key = `${routeId.length}:${routeId}`;
+  for (const name in labels) {
+    const value = labels[name]!;
+    key += `${name.length}:${name}${value.length}:${value}`;
+  }
+  return key;
+}
+
 function flushJobId(tick: FlushJob): string {
   return `${tick.groupId}-${tick.ts}`;
 }
@@ -73,6 +86,8 @@ export class Dispatcher {
   readonly outcomes: FlushOutcomes;
   private readonly queue: Queue<FlushJob>;
   private worker: Worker<FlushJob> | undefined;
+  /** Placements by route node and group labels (see `place`); emptied when the route tree changes. */
+  private readonly placements = new Map<string, Placement>();
   /** Local timers for the ticks this instance scheduled, keyed by job id (see `schedule`). */
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
@@ -104,9 +119,22 @@ export class Dispatcher {
   place(labels: Labels): Placement[] {
     return matchRoutes(this.config.route, labels).map((match) => {
       const gl = groupLabels(match.route, labels);
-      const gk = groupKey(match.routeKey, gl);
-      const routeId = match.routeId;
-      return { route: match.route, routeId, groupId: GroupStore.groupId(routeId, gk), groupKey: gk, groupLabels: gl };
+      // Ingest places every alert: the group key (sorted, quoted) and its SHA-256 id are computed once per group.
+      const cacheKey = placementCacheKey(match.routeId, gl);
+      let cached = this.placements.get(cacheKey);
+      if (!cached) {
+        const gk = groupKey(match.routeKey, gl);
+        cached = {
+          route: match.route,
+          routeId: match.routeId,
+          groupId: GroupStore.groupId(match.routeId, gk),
+          groupKey: gk,
+          groupLabels: gl,
+        };
+        if (this.placements.size >= PLACEMENT_CACHE_SIZE) this.placements.clear();
+        this.placements.set(cacheKey, cached);
+      }
+      return cached;
     });
   }
 
@@ -218,6 +246,7 @@ export class Dispatcher {
   async reload(config: AlertmanagerConfig): Promise<void> {
     this.config = config;
     this.routes = routesById(config.route);
+    this.placements.clear();
     await this.groups.clear();
     await this.insert(await this.opts.alerts.listAll(), this.deps.now());
   }
