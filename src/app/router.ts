@@ -60,8 +60,9 @@ export function createRouter(deps: Deps, opts: RouterOptions): Router {
       if (r.ok) valid.push(r.alert);
       else errors.push(r.error);
     }
-    const stored = await store.put(valid, now);
-    await dispatcher.insert(stored, now);
+    const { stored, written } = await store.merge(valid, now);
+    // The alert write is already queued on the connection, ahead of the group additions: one round trip for both.
+    await Promise.all([written, dispatcher.insert(stored, now)]);
     return { accepted: valid.length, errors };
   }
 

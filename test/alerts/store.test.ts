@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertStore, RESOLVED_RETENTION_MS } from '../../src/alerts/store.js';
+import type { Alert } from '../../src/alerts/types.js';
+
+const PREFIX = `klaxon-test-alerts-${randomBytes(4).toString('hex')}:`;
+const NOW = 1_700_000_000_000;
+let redis: Redis;
+let store: AlertStore;
+
+beforeAll(() => {
+  redis = new Redis({ host: '127.0.0.1', port: 6379 });
+  store = new AlertStore(redis, PREFIX);
+});
+
+afterAll(async () => {
+  const found = await redis.keys(`${PREFIX}*`);
+  if (found.length > 0) await redis.del(...found);
+  await redis.quit();
+});
+
+function alert(fingerprint: string, over: Partial<Alert> = {}): Alert {
+  return {
+    labels: { alertname: fingerprint },
+    annotations: {},
+    startsAt: NOW,
+    endsAt: NOW + 60_000,
+    updatedAt: NOW,
+    generatorURL: '',
+    fingerprint,
+    timeout: false,
+    ...over,
+  };
+}
+
+describe('AlertStore on Redis', () => {
+  it('merges a batch in order with the stored copies and reads them back', async () => {
+    await store.put([alert('a', { startsAt: NOW - 1000 })], NOW);
+    const stored = await store.put(
+      [
+        alert('a', { startsAt: NOW, endsAt: NOW + 120_000, updatedAt: NOW + 1 }),
+        alert('b'),
+        alert('b', { annotations: { x: '1' }, updatedAt: NOW + 2 }),
+      ],
+      NOW + 1,
+    );
+    // Overlapping re-posts keep the earliest startsAt (SEMANTICS §5.1); later copies in one batch build on earlier.
+    expect(stored.map((a) => [a.fingerprint, a.startsAt, a.endsAt])).toEqual([
+      ['a', NOW - 1000, NOW + 120_000],
+      ['b', NOW, NOW + 60_000],
+      ['b', NOW, NOW + 60_000],
+    ]);
+    const read = await store.get(['a', 'b', 'missing']);
+    expect([...read.keys()]).toEqual(['a', 'b']);
+    expect(read.get('b')!.annotations).toEqual({ x: '1' });
+    expect((await store.listUnresolved(NOW + 70_000)).map((a) => a.fingerprint)).toEqual(['a']);
+    expect((await store.listAll()).map((a) => a.fingerprint).sort()).toEqual(['a', 'b']);
+  });
+
+  it('collects alerts resolved longer than the retention ago, in batches, and nothing else', async () => {
+    const old = Array.from({ length: 2500 }, (_, i) => alert(`old${i}`, { endsAt: NOW - 1000 }));
+    await store.put([...old, alert('recent', { endsAt: NOW - 1000 + RESOLVED_RETENTION_MS })], NOW);
+    expect(await store.collectGarbage(NOW + RESOLVED_RETENTION_MS)).toBe(2500);
+    expect((await store.get(['old0', 'old2499', 'recent', 'a'])).size).toBe(2);
+    expect(await redis.zcard(`${PREFIX}{alerts}`)).toBe(await redis.hlen(`${PREFIX}{alerts}:json`));
+  });
+});
