@@ -1,3 +1,4 @@
+import type { PostableAlert as IngestableAlert } from '../alerts/types.js';
 import type { Labels } from '../labels/labels.js';
 
 /** §2.3 alert states; `inactive` is a resolved alert kept for re-sending. */
@@ -49,14 +50,8 @@ export interface RecordingRuleState extends RuleStatusFields {
 
 export type RuleState = AlertingRuleState | RecordingRuleState;
 
-/** Alertmanager "postable alert" as the router's ingest takes it; times in Unix ms. */
-export interface PostableAlert {
-  labels: Labels;
-  annotations: Labels;
-  startsAt?: number;
-  endsAt?: number;
-  generatorURL?: string;
-}
+/** What the ruler sends to the router (and to external Alertmanagers): a postable alert that always has annotations. */
+export type PostableAlert = IngestableAlert & { annotations: Labels };
 
 /** Data every label and annotation template sees (§2.5). */
 export interface RuleTemplateData {

@@ -32,8 +32,9 @@ export class TimeIntervalError extends Error {
   override name = 'TimeIntervalError';
 }
 
-const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const MONTHS = [
+/** Names as Alertmanager's config spells them, indexed like `Date.getUTCDay()` and `getUTCMonth()`. */
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+export const MONTHS = [
   'january',
   'february',
   'march',

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MONTHS, WEEKDAYS } from '../../src/time/intervals.js';
 
 export const SCENARIO_ROOT = '/work/shared/scenarios/cases';
 
@@ -74,22 +75,6 @@ export function loadScenarios(): ScenarioCase[] {
       };
     });
 }
-
-const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
 
 function hhmm(minutes: number): string {
   const m = Math.max(0, Math.min(24 * 60, minutes));

@@ -12,7 +12,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
-import { isInTimeInterval } from '../../src/time/intervals.js';
+import { isInTimeInterval, MONTHS, WEEKDAYS } from '../../src/time/intervals.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'klaxon-interval-diff-'));
 let am: ChildProcess | undefined;
@@ -34,21 +34,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 const range = (a: number, b: number) => (a === b ? `${a}` : `${Math.min(a, b)}:${Math.max(a, b)}`);
 
