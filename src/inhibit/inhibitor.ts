@@ -33,9 +33,17 @@ interface RuleSources {
   oneSided: Map<string, string[]>;
 }
 
+/** The values of the `equal` labels as one injective key (length-prefixed, so any characters are safe). */
 function signature(equal: readonly string[], labels: Labels): string {
-  return JSON.stringify(equal.map((l) => labels[l] ?? ''));
+  let sig = '';
+  for (const name of equal) {
+    const value = labels[name] ?? '';
+    sig += `${value.length}:${value}`;
+  }
+  return sig;
 }
+
+const NONE: string[] = [];
 
 function push(map: Map<string, string[]>, key: string, fp: string): void {
   const list = map.get(key);
@@ -74,9 +82,20 @@ export class InhibitIndex {
     return out;
   }
 
-  /** Fingerprints of the sources inhibiting the target, sorted and unique; empty when not inhibited. */
+  /**
+   * Fingerprints of the sources inhibiting the target, sorted and unique; empty when not inhibited (then a shared
+   * empty array: callers must not modify the result).
+   */
   inhibitedBy(target: InhibitTarget): string[] {
-    return [...new Set(this.inhibitions(target).map((i) => i.sourceFingerprint))].sort();
+    let found: string[] | undefined;
+    for (const s of this.sources) {
+      if (!matchesAll(s.rule.targetMatchers, target.labels)) continue;
+      const twoSided = matchesAll(s.rule.sourceMatchers, target.labels);
+      const fps = (twoSided ? s.oneSided : s.all).get(signature(s.rule.equal, target.labels));
+      if (fps) found = found ? found.concat(fps) : fps;
+    }
+    if (!found) return NONE;
+    return [...new Set(found)].sort();
   }
 }
 

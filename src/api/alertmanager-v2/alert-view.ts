@@ -110,10 +110,14 @@ export function parseAlertQuery(query: Record<string, unknown>, reply: FastifyRe
 
 /** The API's alert filter (api/v2 `alertFilter`): resolved alerts never pass. */
 export function passesFilter(alert: Alert, status: AlertStatus, q: AlertQuery, now: number): boolean {
-  if (alert.endsAt <= now) return false;
+  return alert.endsAt > now && passesStatusFilter(status, q) && matchesAll(q.filter, alert.labels);
+}
+
+/** The state flags of the alert filter alone (`active`, `silenced`, `inhibited`, `muted`). */
+export function passesStatusFilter(status: AlertStatus, q: AlertQuery): boolean {
   if (!q.active && status.state === 'active') return false;
   if (!q.silenced && status.silencedBy.length > 0) return false;
   if (!q.inhibited && status.inhibitedBy.length > 0) return false;
   if (!q.muted && status.mutedBy.length > 0) return false;
-  return matchesAll(q.filter, alert.labels);
+  return true;
 }

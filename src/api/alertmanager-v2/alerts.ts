@@ -4,8 +4,12 @@
  * do not fit the schema; 400 with the joined validation errors as a JSON string while valid alerts are kept.
  */
 import type { FastifyInstance } from 'fastify';
-import type { PostableAlert } from '../../alerts/types.js';
-import { type AlertsBackend, alertStatus, gettableAlert, parseAlertQuery, passesFilter } from './alert-view.js';
+import type { Alert, PostableAlert } from '../../alerts/types.js';
+import type { Labels } from '../../labels/labels.js';
+import type { Matcher } from '../../labels/matcher.js';
+import type { CompiledRegex } from '../../labels/regex.js';
+import { AlertFragmentCache, alertJson } from './alert-json.js';
+import { type AlertsBackend, alertStatus, parseAlertQuery, passesStatusFilter } from './alert-view.js';
 import { registerAlertGroupsRoute } from './groups.js';
 import { parseApiTime, sendJsonString, sendSwaggerError } from './wire.js';
 
@@ -82,6 +86,31 @@ export function decodePostableAlerts(raw: string): Decoded {
   return { ok: true, alerts };
 }
 
+/** A regex test that remembers its answers for one request: alerts repeat the same few label values. */
+function memoizedTest(re: Pick<CompiledRegex, 'test'>): (value: string) => boolean {
+  const memo = new Map<string, boolean>();
+  return (value) => {
+    let hit = memo.get(value);
+    if (hit === undefined) {
+      hit = re.test(value);
+      memo.set(value, hit);
+    }
+    return hit;
+  };
+}
+
+/** The `filter` matchers as one test, regex answers memoised for the request. */
+function labelFilter(matchers: Matcher[]): (labels: Labels) => boolean {
+  const tests = matchers.map((m) => ({
+    name: m.name,
+    test: m.type === '=' || m.type === '!=' ? (v: string) => m.matches(v) : memoizedTest({ test: (v) => m.matches(v) }),
+  }));
+  return (labels) => {
+    for (const t of tests) if (!t.test(labels[t.name] ?? '')) return false;
+    return true;
+  };
+}
+
 export function registerAlertsRoutes(app: FastifyInstance, backend: AlertsBackend): void {
   app.register(async (scoped) => {
     // The body is decoded by hand so malformed input gets Alertmanager's error shapes, not Fastify's.
@@ -109,22 +138,36 @@ export function registerAlertsRoutes(app: FastifyInstance, backend: AlertsBacken
     });
   });
 
+  const fragments = new AlertFragmentCache();
+  const receiversOf = (alert: Alert) => backend.place(alert.labels).map((p) => p.route.receiver);
+
+  // Upstream computes routes and status for every alert before filtering; all checks here are pure, so the cheap
+  // label filter goes first and only the alerts it keeps are routed and looked up in the silences and inhibitions.
   app.get('/api/v2/alerts', async (req, reply) => {
     const query = parseAlertQuery(req.query as Record<string, unknown>, reply);
     if (!query) return reply;
     const now = backend.now();
     const alerts = await backend.unresolvedAlerts(now);
-    const inhibitor = backend.inhibitor(alerts, now);
-    const out: Record<string, unknown>[] = [];
+    const routes = backend.config();
+    const labelsPass = labelFilter(query.filter);
+    const receiverPasses = query.receiver ? memoizedTest(query.receiver) : undefined;
+    let inhibitor: ((alert: Alert) => string[]) | undefined;
+    fragments.begin();
+    const picked: { fingerprint: string; json: string }[] = [];
     for (const alert of alerts) {
+      if (alert.endsAt <= now || !labelsPass(alert.labels)) continue;
+      const f = fragments.get(alert, routes, receiversOf);
+      if (receiverPasses && !f.receivers.some(receiverPasses)) continue;
+      inhibitor ??= backend.inhibitor(alerts, now);
       const status = alertStatus(backend, alert, inhibitor, now);
-      if (!passesFilter(alert, status, query, now)) continue;
-      const receivers = backend.place(alert.labels).map((p) => p.route.receiver);
-      if (query.receiver && !receivers.some((r) => query.receiver!.test(r))) continue;
-      out.push(gettableAlert(alert, status, receivers));
+      if (!passesStatusFilter(status, query)) continue;
+      picked.push({ fingerprint: f.fingerprint, json: alertJson(f, status) });
     }
-    out.sort((a, b) => (String(a.fingerprint) < String(b.fingerprint) ? -1 : 1));
-    return reply.code(200).send(out);
+    if (query.filter.length === 0) fragments.prune(alerts.length);
+    picked.sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
+    let body = '[';
+    for (let i = 0; i < picked.length; i++) body += i > 0 ? `,${picked[i]!.json}` : picked[i]!.json;
+    return reply.code(200).type('application/json; charset=utf-8').send(`${body}]`);
   });
 
   registerAlertGroupsRoute(app, backend);
