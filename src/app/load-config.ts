@@ -25,6 +25,7 @@ export async function loadConfig(settings: KlaxonSettings): Promise<LoadedConfig
   try {
     const parsed = parseAlertmanagerConfig(file, await readFile(file, 'utf8'), {
       validationScheme: settings.validationScheme,
+      ...(settings.expandEnv ? { expandEnv: process.env } : {}),
     });
     problems.push(...parsed.problems);
     alertmanager = parsed.config;

@@ -27,6 +27,7 @@ interface RunFlags {
   keyPrefix?: string;
   role?: Role[];
   validationScheme?: 'utf8' | 'legacy';
+  'config.expandEnv'?: boolean;
 }
 
 /** `klaxon run`: the server. Accepts Alertmanager's own flags so it can replace the binary as is. */
@@ -52,6 +53,7 @@ function addServerOptions(cmd: Command): Command {
     cmd
       .option('--config <file>', 'klaxon.yml (default: ./klaxon.yml if present)')
       .option('--config.file <file>', 'alertmanager.yml routing configuration (default: ./alertmanager.yml)')
+      .option('--config.expand-env', 'expand ${VAR} and ${VAR:-default} in alertmanager.yml values (on in dev)')
       .option('--web.listen-address <host:port>', 'listen address (default 127.0.0.1:9093)')
       .option('--web.external-url <url>', 'URL under which Klaxon is reachable from outside')
       .option('--web.route-prefix <path>', 'prefix for all HTTP routes')
@@ -87,6 +89,8 @@ async function serve(flags: RunFlags, cmd: Command, mode: { dev: boolean }): Pro
   try {
     const file = await loadKlaxonFile(configPath);
     const overrides: SettingOverrides = { ...envOverrides(process.env), ...flagOverrides(flags) };
+    // Dev mode expands ${VAR} by default, so the example Slack/email receivers work from env vars alone.
+    if (mode.dev && file.expand_env === undefined) overrides.expandEnv ??= true;
     settings = resolveSettings(file, overrides, configPath ? dirname(resolve(configPath)) : process.cwd());
   } catch (err) {
     console.error(err instanceof ConfigError ? err.message : String(err));
@@ -139,6 +143,7 @@ function flagOverrides(flags: RunFlags): SettingOverrides {
   if (flags.keyPrefix) out.keyPrefix = flags.keyPrefix;
   if (flags.validationScheme) out.validationScheme = flags.validationScheme;
   if (flags.role) out.roles = flags.role;
+  if (flags['config.expandEnv']) out.expandEnv = true;
   return out;
 }
 

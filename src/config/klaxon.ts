@@ -40,6 +40,8 @@ export const klaxonFileSchema = z
     roles: z.array(z.enum(ROLES)).min(1).optional(),
     rule_files: z.array(z.string()).optional(),
     alertmanager_config: z.string().optional(),
+    /** Expand `${VAR}` in alertmanager.yml string values. */
+    expand_env: z.boolean().optional(),
     evaluation_interval: durationString.optional(),
     resend_delay: durationString.optional(),
     validation_scheme: z.enum(['utf8', 'legacy']).optional(),
@@ -89,6 +91,7 @@ export interface KlaxonSettings {
   };
   ruleFiles: string[];
   alertmanagerConfig: string;
+  expandEnv: boolean;
   evaluationInterval: string;
   resendDelay: string;
   validationScheme: 'utf8' | 'legacy';
@@ -113,6 +116,7 @@ export type SettingOverrides = Partial<
     | 'alertmanagerConfig'
     | 'validationScheme'
     | 'roles'
+    | 'expandEnv'
   > & { datasourceUrl: string }
 >;
 
@@ -127,6 +131,7 @@ const ENV_NAMES: Record<keyof SettingOverrides, string[]> = {
   validationScheme: ['KLAXON_VALIDATION_SCHEME'],
   datasourceUrl: ['KLAXON_DATASOURCE_URL', 'PROMETHEUS_URL'],
   roles: ['KLAXON_ROLES'],
+  expandEnv: ['KLAXON_CONFIG_EXPAND_ENV'],
 };
 const LIST_SETTINGS = new Set<string>(['ruleFiles', 'roles']);
 
@@ -135,7 +140,8 @@ export function envOverrides(env: NodeJS.ProcessEnv): SettingOverrides {
   for (const [key, names] of Object.entries(ENV_NAMES)) {
     const value = names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
     if (value === undefined) continue;
-    out[key] = LIST_SETTINGS.has(key) ? value.split(',').map((s) => s.trim()) : value;
+    if (key === 'expandEnv') out[key] = /^(1|true|yes)$/i.test(value);
+    else out[key] = LIST_SETTINGS.has(key) ? value.split(',').map((s) => s.trim()) : value;
   }
   const unknownRole = (out.roles as string[] | undefined)?.find((r) => !(ROLES as readonly string[]).includes(r));
   if (unknownRole !== undefined) {
@@ -209,6 +215,7 @@ export function resolveSettings(file: KlaxonFile, overrides: SettingOverrides, b
     },
     ruleFiles: (overrides.ruleFiles ?? file.rule_files ?? ['rules/*.yml', 'rules/*.yaml']).map(abs),
     alertmanagerConfig: abs(overrides.alertmanagerConfig ?? file.alertmanager_config ?? 'alertmanager.yml'),
+    expandEnv: overrides.expandEnv ?? file.expand_env ?? false,
     evaluationInterval: file.evaluation_interval ?? '1m',
     resendDelay: file.resend_delay ?? '1m',
     validationScheme: overrides.validationScheme ?? file.validation_scheme ?? 'utf8',

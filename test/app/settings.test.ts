@@ -30,6 +30,13 @@ describe('klaxon.yml', () => {
     expect(resolveSettings({ roles: ['ruler'] }, {}, '/x').roles).toEqual(['ruler']);
   });
 
+  it('reads KLAXON_CONFIG_EXPAND_ENV as a boolean; off unless asked', () => {
+    expect(envOverrides({ KLAXON_CONFIG_EXPAND_ENV: 'true' }).expandEnv).toBe(true);
+    expect(envOverrides({ KLAXON_CONFIG_EXPAND_ENV: '0' }).expandEnv).toBe(false);
+    expect(resolveSettings({}, {}, '/x').expandEnv).toBe(false);
+    expect(resolveSettings({ expand_env: true }, {}, '/x').expandEnv).toBe(true);
+  });
+
   it('splits KLAXON_RULE_FILES on commas', () => {
     expect(envOverrides({ KLAXON_RULE_FILES: 'a/*.yml, b.yml' }).ruleFiles).toEqual(['a/*.yml', 'b.yml']);
   });

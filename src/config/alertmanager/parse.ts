@@ -17,6 +17,7 @@ import {
   type TimeIntervalSpec,
 } from '../../time/intervals.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
+import { expandEnvInDocument } from '../expand-env.js';
 import { parseYaml, syntaxProblems } from '../yaml.js';
 import { AmDecoder, checkUrl, decodeHttpConfig, decodeTlsConfig, defaultHttpConfig, type Field } from './decode.js';
 import { decodeReceiver } from './receivers.js';
@@ -60,6 +61,7 @@ export function parseAlertmanagerConfig(
   if (syntax.some((p) => p.severity === 'error')) return { problems: syntax };
   const d = new AmDecoder(file, doc, lineCounter);
   d.problems.push(...syntax);
+  if (opts.expandEnv) d.problems.push(...expandEnvInDocument(doc, opts.expandEnv, file, lineCounter));
   if (documents.length > 1) d.warning(documents[1]!.contents, 'only the first YAML document is used');
   const config = decodeConfig(d, doc.contents, file, source, opts);
   const failed = d.problems.some((p) => p.severity === 'error');

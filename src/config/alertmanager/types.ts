@@ -231,4 +231,6 @@ export interface ParseAlertmanagerOptions {
   validationScheme?: 'utf8' | 'legacy';
   /** Matcher syntax (default fallback). */
   matcherMode?: 'fallback' | 'utf8' | 'classic';
+  /** Expand `${VAR}` in string values from this environment (`--config.expand-env`); off when absent. */
+  expandEnv?: Readonly<Record<string, string | undefined>>;
 }
