@@ -48,7 +48,8 @@ export function authEnabled(cfg: AuthConfig): boolean {
 }
 
 const PUBLIC = /(^|\/)-\/(healthy|ready)$/;
-const ALERTS_WRITE = /(^|\/)api\/v[12]\/alerts$/;
+// The log receiver takes notifications, so it needs what posting alerts needs, not admin.
+const ALERTS_WRITE = /(^|\/)api\/(v[12]\/alerts|klaxon\/v1\/log-receiver)$/;
 const SILENCES_WRITE = /(^|\/)api\/v2\/(silences|silence\/[^/]+)$/;
 
 /** The scope a request needs, or null for the public health endpoints. */

@@ -48,6 +48,8 @@ describe('requiredScope', () => {
     expect(requiredScope('GET', '/metrics')).toBe('read');
     expect(requiredScope('POST', '/api/v2/alerts')).toBe('alerts:write');
     expect(requiredScope('POST', '/api/v1/alerts')).toBe('alerts:write');
+    expect(requiredScope('POST', '/api/klaxon/v1/log-receiver')).toBe('alerts:write');
+    expect(requiredScope('POST', '/api/klaxon/v1/dead-letters/x/retry')).toBe('admin');
     expect(requiredScope('POST', '/api/v2/silences')).toBe('silences:write');
     expect(requiredScope('DELETE', '/api/v2/silence/0000')).toBe('silences:write');
     expect(requiredScope('POST', '/-/reload')).toBe('admin');
