@@ -5,6 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
 RUN npm run build
 
@@ -14,8 +15,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# dist holds the compiled modules and the Lua scripts they load (scripts/copy-assets.mjs).
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/src ./src
 COPY rules ./rules
 COPY templates ./templates
 COPY alertmanager.yml ./alertmanager.yml
