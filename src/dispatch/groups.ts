@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Labels } from '../labels/labels.js';
-import { type DispatchKeys, shortHash } from './keys.js';
+import { type DispatchKeys, groupBucket, shortHash } from './keys.js';
 import './scripts.js';
 
 /** Upstream reaps empty aggregation groups every 30s; a group empty this long is recreated on the next alert. */
@@ -67,40 +67,43 @@ export class GroupStore {
   }
 
   /**
-   * `add` for the groups touched by one ingest batch, sent as one pipeline (one write and one round trip
-   * instead of one per group). Returns, per group, the flush time to schedule or null.
+   * `add` for the groups touched by one ingest batch: one script call per hash-tag bucket, all in one pipeline
+   * (one write and one round trip). Returns, per group, the flush time to schedule or null.
    */
   async addMany(groups: GroupAddition[], now: number): Promise<(number | null)[]> {
     if (groups.length === 0) return [];
+    const buckets = new Map<number, number[]>();
+    groups.forEach((g, i) => {
+      const bucket = groupBucket(g.groupId);
+      const list = buckets.get(bucket);
+      if (list) list.push(i);
+      else buckets.set(bucket, [i]);
+    });
     const pipeline = this.redis.pipeline();
-    for (const g of groups) {
-      pipeline.klaxonGroupAdd(
-        this.keys.groupMeta(g.groupId),
-        this.keys.groupMembers(g.groupId),
-        ...this.addArgs(g, now),
-      );
+    const calls = [...buckets.values()];
+    for (const indices of calls) {
+      const keys: string[] = [];
+      const args: (string | number)[] = [now, REAP_EMPTY_GROUP_MS];
+      for (const i of indices) {
+        const g = groups[i]!;
+        keys.push(this.keys.groupMeta(g.groupId), this.keys.groupMembers(g.groupId));
+        args.push(g.groupWaitMs, g.groupKey, g.routeId, JSON.stringify(g.labels), g.members.length);
+        for (const m of g.members) args.push(m.fingerprint, m.updatedAt, m.startsAt);
+      }
+      pipeline.klaxonGroupAdd(keys.length, ...keys, ...args);
     }
     pipeline.sadd(this.keys.groupIndex(), ...groups.map((g) => g.groupId));
     const results = (await pipeline.exec()) ?? [];
-    return groups.map((_, i) => {
-      const [err, next] = results[i] ?? [new Error('missing pipeline reply'), null];
+    const out: (number | null)[] = new Array(groups.length).fill(null);
+    calls.forEach((indices, c) => {
+      const [err, nexts] = results[c] ?? [new Error('missing pipeline reply'), null];
       if (err) throw err;
-      return Number(next) >= 0 ? Number(next) : null;
+      indices.forEach((i, k) => {
+        const next = Number((nexts as number[])[k]);
+        out[i] = next >= 0 ? next : null;
+      });
     });
-  }
-
-  private addArgs(g: GroupAddition, now: number): (string | number)[] {
-    const { groupKey, routeId, labels, groupWaitMs, members } = g;
-    const args: (string | number)[] = [
-      now,
-      groupWaitMs,
-      groupKey,
-      routeId,
-      JSON.stringify(labels),
-      REAP_EMPTY_GROUP_MS,
-    ];
-    for (const m of members) args.push(m.fingerprint, m.updatedAt, m.startsAt);
-    return args;
+    return out;
   }
 
   async meta(groupId: string): Promise<{ routeId: string; groupKey: string; labels: Labels } | null> {

@@ -6,18 +6,32 @@ export function shortHash(...parts: string[]): string {
 }
 
 /**
- * Redis key layout of the dispatcher. Keys of one aggregation group share a hash tag so the Lua scripts
- * touching them work on Redis Cluster.
+ * Aggregation groups are spread over this many hash-tag buckets. An ingest batch adds its alerts with one script
+ * call per bucket it touches instead of one per group, and on Redis Cluster the groups still spread over as many
+ * slots.
+ */
+export const GROUP_BUCKETS = 16;
+
+/** The bucket of a group id (FNV-1a over its UTF-16 units; ids are short). */
+export function groupBucket(groupId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < groupId.length; i++) h = Math.imul(h ^ groupId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % GROUP_BUCKETS;
+}
+
+/**
+ * Redis key layout of the dispatcher. Keys of one aggregation group, and of all groups of one bucket, share a
+ * hash tag so the Lua scripts touching them work on Redis Cluster.
  */
 export class DispatchKeys {
   constructor(readonly prefix: string) {}
 
   groupMeta(groupId: string): string {
-    return `${this.prefix}group:{${groupId}}:meta`;
+    return `${this.prefix}group:{g${groupBucket(groupId)}}:${groupId}:meta`;
   }
 
   groupMembers(groupId: string): string {
-    return `${this.prefix}group:{${groupId}}:alerts`;
+    return `${this.prefix}group:{g${groupBucket(groupId)}}:${groupId}:alerts`;
   }
 
   /** Set of the ids of all aggregation groups of the current configuration generation. */

@@ -7,7 +7,8 @@ function lua(name: string): string {
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    klaxonGroupAdd(meta: string, members: string, ...args: (string | number)[]): Result<number, Context>;
+    /** Variable key count: pass the number of keys first (meta, members per group). */
+    klaxonGroupAdd(numKeys: number, ...keysAndArgs: (string | number)[]): Result<number[], Context>;
     klaxonGroupTick(
       meta: string,
       members: string,
@@ -28,7 +29,7 @@ const defined = new WeakSet<Redis>();
 /** Register the dispatcher's Lua scripts on a connection (idempotent; ioredis uses EVALSHA with EVAL fallback). */
 export function defineDispatchScripts(redis: Redis): void {
   if (defined.has(redis)) return;
-  redis.defineCommand('klaxonGroupAdd', { numberOfKeys: 2, lua: lua('group-add') });
+  redis.defineCommand('klaxonGroupAdd', { lua: lua('group-add') });
   redis.defineCommand('klaxonGroupTick', { numberOfKeys: 2, lua: lua('group-tick') });
   redis.defineCommand('klaxonGroupRemoveResolved', { numberOfKeys: 2, lua: lua('group-remove-resolved') });
   redis.defineCommand('klaxonClaimNotify', { numberOfKeys: 1, lua: lua('claim-notify') });

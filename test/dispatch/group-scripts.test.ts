@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GroupStore, REAP_EMPTY_GROUP_MS } from '../../src/dispatch/groups.js';
-import { DispatchKeys } from '../../src/dispatch/keys.js';
+import { DispatchKeys, groupBucket } from '../../src/dispatch/keys.js';
 import { defineDispatchScripts } from '../../src/dispatch/scripts.js';
 
 const PREFIX = `klaxon-test-dispatch-${randomBytes(4).toString('hex')}:`;
@@ -89,6 +89,30 @@ describe('group timers in Redis (SEMANTICS §5.4)', () => {
         NOW + 10 + REAP_EMPTY_GROUP_MS,
       ),
     ).toBe(NOW + 1010 + REAP_EMPTY_GROUP_MS);
+  });
+
+  it('adds a batch over many groups, several per hash-tag bucket, one script call per bucket', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `batch${i}`);
+    expect(new Set(ids.map(groupBucket)).size).toBeLessThan(ids.length);
+    await groups.add('batch0', 'kb0', '0', {}, 1000, [member('old')], NOW);
+    const big = Array.from({ length: 1500 }, (_, i) => member(`fp${i}`));
+    const nexts = await groups.addMany(
+      ids.map((id, i) => ({
+        groupId: id,
+        groupKey: `kb${i}`,
+        routeId: '0',
+        labels: { i: String(i) },
+        groupWaitMs: 1000,
+        members: i === 1 ? big : i === 2 ? [member('late', NOW - 5000)] : [member(`f${i}`)],
+      })),
+      NOW + 10,
+    );
+    // batch0 existed (its timer stands); batch2 got an old alert (flush now); the others are new.
+    expect(nexts).toEqual(ids.map((_, i) => (i === 0 ? null : i === 2 ? NOW + 10 : NOW + 1010)));
+    const listed = new Map((await groups.list()).map((g) => [g.id, g]));
+    expect([...listed.get('batch0')!.members.keys()].sort()).toEqual(['f0', 'old']);
+    expect(listed.get('batch1')!.members.size).toBe(1500);
+    expect(listed.get('batch39')).toMatchObject({ groupKey: 'kb39', labels: { i: '39' }, next: NOW + 1010 });
   });
 });
 

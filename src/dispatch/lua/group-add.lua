@@ -1,46 +1,59 @@
--- Add alerts to an aggregation group, creating (or recreating a reaped) group and arming its timer.
--- KEYS[1] group meta hash, KEYS[2] group members hash (fingerprint -> updatedAt)
--- ARGV: now, groupWaitMs, groupKey, routeId, groupLabelsJson, reapAfterMs, then (fp, updatedAt, startsAt)...
--- Returns the next flush time when a flush job must be scheduled for it, else -1.
--- Runs once per touched group per ingest batch, so it reads the meta hash once and writes only what changes.
+-- Add alerts to aggregation groups of one hash-tag bucket, creating (or recreating reaped) groups and arming
+-- their timers. One call per bucket per ingest batch: each group reads its meta hash once and writes only what
+-- changes.
+-- KEYS: per group, its meta hash then its members hash (fingerprint -> updatedAt).
+-- ARGV: now, reapAfterMs, then per group: groupWaitMs, groupKey, routeId, groupLabelsJson, n,
+--   then n times (fp, updatedAt, startsAt).
+-- Returns, per group, the next flush time when a flush job must be scheduled for it, else -1.
 local now = tonumber(ARGV[1])
-local groupWait = tonumber(ARGV[2])
-local reapAfter = tonumber(ARGV[6])
-local schedule = false
+local reapAfter = tonumber(ARGV[2])
 
-local state = redis.call('HMGET', KEYS[1], 'next', 'emptySince', 'flushed')
-local next = tonumber(state[1])
-local emptySince = tonumber(state[2])
-local flushed = state[3] == '1'
-local reaped = emptySince ~= nil and now - emptySince >= reapAfter and redis.call('HLEN', KEYS[2]) == 0
-if next == nil or reaped then
-  next = now + groupWait
-  redis.call('DEL', KEYS[1], KEYS[2])
-  redis.call('HSET', KEYS[1], 'groupKey', ARGV[3], 'routeId', ARGV[4], 'labels', ARGV[5],
-    'created', ARGV[1], 'flushed', '0', 'next', string.format('%d', next))
-  schedule = true
-  flushed = false
-  emptySince = nil
-end
-
-local armed = next
-local fields = {}
-for i = 7, #ARGV, 3 do
-  fields[#fields + 1] = ARGV[i]
-  fields[#fields + 1] = ARGV[i + 1]
-  -- An old alert joining a group that has not flushed yet makes it flush at once (dispatch.go insert).
-  if not flushed and tonumber(ARGV[i + 2]) + groupWait < now and next > now then
-    next = now
+local function add(meta, members, a)
+  local groupWait = tonumber(ARGV[a])
+  local schedule = false
+  local state = redis.call('HMGET', meta, 'next', 'emptySince', 'flushed')
+  local next = tonumber(state[1])
+  local emptySince = tonumber(state[2])
+  local flushed = state[3] == '1'
+  local reaped = emptySince ~= nil and now - emptySince >= reapAfter and redis.call('HLEN', members) == 0
+  if next == nil or reaped then
+    next = now + groupWait
+    redis.call('DEL', meta, members)
+    redis.call('HSET', meta, 'groupKey', ARGV[a + 1], 'routeId', ARGV[a + 2], 'labels', ARGV[a + 3],
+      'created', ARGV[1], 'flushed', '0', 'next', string.format('%d', next))
     schedule = true
+    flushed = false
+    emptySince = nil
   end
-  -- unpack() has a stack limit: write big batches in slices.
-  if #fields >= 1000 then
-    redis.call('HSET', KEYS[2], unpack(fields))
-    fields = {}
+
+  local armed = next
+  local fields = {}
+  local first = a + 5
+  local last = first + 3 * tonumber(ARGV[a + 4]) - 1
+  for i = first, last, 3 do
+    fields[#fields + 1] = ARGV[i]
+    fields[#fields + 1] = ARGV[i + 1]
+    -- An old alert joining a group that has not flushed yet makes it flush at once (dispatch.go insert).
+    if not flushed and tonumber(ARGV[i + 2]) + groupWait < now and next > now then
+      next = now
+      schedule = true
+    end
+    -- unpack() has a stack limit: write big batches in slices.
+    if #fields >= 1000 then
+      redis.call('HSET', members, unpack(fields))
+      fields = {}
+    end
   end
+  if #fields > 0 then redis.call('HSET', members, unpack(fields)) end
+  if next ~= armed then redis.call('HSET', meta, 'next', string.format('%d', next)) end
+  if emptySince ~= nil then redis.call('HDEL', meta, 'emptySince') end
+  if schedule then return next, last + 1 end
+  return -1, last + 1
 end
-if #fields > 0 then redis.call('HSET', KEYS[2], unpack(fields)) end
-if next ~= armed then redis.call('HSET', KEYS[1], 'next', string.format('%d', next)) end
-if emptySince ~= nil then redis.call('HDEL', KEYS[1], 'emptySince') end
-if schedule then return next end
-return -1
+
+local out = {}
+local a = 3
+for k = 1, #KEYS, 2 do
+  out[#out + 1], a = add(KEYS[k], KEYS[k + 1], a)
+end
+return out
