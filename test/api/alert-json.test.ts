@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/alerts/types.js';
-import { AlertFragmentCache, alertJson } from '../../src/api/alertmanager-v2/alert-json.js';
+import { AlertFragmentCache, type AlertFragments, appendAlertJson } from '../../src/api/alertmanager-v2/alert-json.js';
 import { type AlertStatus, gettableAlert } from '../../src/api/alertmanager-v2/alert-view.js';
 import { fingerprint, type Labels } from '../../src/labels/labels.js';
 
@@ -20,9 +20,20 @@ function alert(labels: Labels, over: Partial<Alert> = {}): Alert {
   };
 }
 
+function alertJson(f: AlertFragments, status: AlertStatus): string {
+  const parts: Buffer[] = [];
+  const length = appendAlertJson(parts, f, status);
+  const json = Buffer.concat(parts);
+  expect(json.length).toBe(length);
+  return json.toString('utf8');
+}
+
 const statuses: AlertStatus[] = [
   { state: 'active', silencedBy: [], inhibitedBy: [], mutedBy: [] },
   { state: 'suppressed', silencedBy: ['b-id', 'a"id'], inhibitedBy: ['f1'], mutedBy: ['weekends'] },
+  { state: 'suppressed', silencedBy: ['s1'], inhibitedBy: [], mutedBy: [] },
+  { state: 'suppressed', silencedBy: [], inhibitedBy: ['f1', 'f2'], mutedBy: [] },
+  { state: 'unprocessed', silencedBy: [], inhibitedBy: [], mutedBy: ['night'] },
 ];
 
 describe('gettableAlert JSON', () => {

@@ -8,8 +8,14 @@ import type { Alert, PostableAlert } from '../../alerts/types.js';
 import type { Labels } from '../../labels/labels.js';
 import type { Matcher } from '../../labels/matcher.js';
 import type { CompiledRegex } from '../../labels/regex.js';
-import { AlertFragmentCache, alertJson } from './alert-json.js';
-import { type AlertsBackend, alertStatus, parseAlertQuery, passesStatusFilter } from './alert-view.js';
+import { AlertFragmentCache, type AlertFragments, appendAlertJson } from './alert-json.js';
+import {
+  type AlertStatus,
+  type AlertsBackend,
+  alertStatus,
+  parseAlertQuery,
+  passesStatusFilter,
+} from './alert-view.js';
 import { registerAlertGroupsRoute } from './groups.js';
 import { parseApiTime, sendJsonString, sendSwaggerError } from './wire.js';
 
@@ -86,6 +92,10 @@ export function decodePostableAlerts(raw: string): Decoded {
   return { ok: true, alerts };
 }
 
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
 /** A regex test that remembers its answers for one request: alerts repeat the same few label values. */
 function memoizedTest(re: Pick<CompiledRegex, 'test'>): (value: string) => boolean {
   const memo = new Map<string, boolean>();
@@ -153,21 +163,28 @@ export function registerAlertsRoutes(app: FastifyInstance, backend: AlertsBacken
     const receiverPasses = query.receiver ? memoizedTest(query.receiver) : undefined;
     let inhibitor: ((alert: Alert) => string[]) | undefined;
     fragments.begin();
-    const picked: { fingerprint: string; json: string }[] = [];
+    const picked: { f: AlertFragments; status: AlertStatus }[] = [];
     for (const alert of alerts) {
       if (alert.endsAt <= now || !labelsPass(alert.labels)) continue;
       const f = fragments.get(alert, routes, receiversOf);
       if (receiverPasses && !f.receivers.some(receiverPasses)) continue;
       inhibitor ??= backend.inhibitor(alerts, now);
       const status = alertStatus(backend, alert, inhibitor, now);
-      if (!passesStatusFilter(status, query)) continue;
-      picked.push({ fingerprint: f.fingerprint, json: alertJson(f, status) });
+      if (passesStatusFilter(status, query)) picked.push({ f, status });
     }
     if (query.filter.length === 0) fragments.prune(alerts.length);
-    picked.sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
-    let body = '[';
-    for (let i = 0; i < picked.length; i++) body += i > 0 ? `,${picked[i]!.json}` : picked[i]!.json;
-    return reply.code(200).type('application/json; charset=utf-8').send(`${body}]`);
+    picked.sort((a, b) => (a.f.fingerprint < b.f.fingerprint ? -1 : 1));
+    const parts: Buffer[] = [OPEN];
+    let length = 2;
+    for (let i = 0; i < picked.length; i++) {
+      if (i > 0) {
+        parts.push(COMMA);
+        length++;
+      }
+      length += appendAlertJson(parts, picked[i]!.f, picked[i]!.status);
+    }
+    parts.push(CLOSE);
+    return reply.code(200).type('application/json; charset=utf-8').send(Buffer.concat(parts, length));
   });
 
   registerAlertGroupsRoute(app, backend);
