@@ -4,11 +4,12 @@ import type { Alert } from '../alerts/types.js';
 import type { Deps } from '../app/component.js';
 import type { AlertmanagerConfig, RouteConfig } from '../config/alertmanager/types.js';
 import type { Labels } from '../labels/labels.js';
-import type { Notifier } from '../notify/types.js';
+import type { IntegrationInfo, Notifier } from '../notify/types.js';
+import type { NflogEntry } from './decide.js';
 import { FlushOutcomes } from './flush-outcome.js';
 import { type GroupMember, GroupStore } from './groups.js';
 import { DispatchKeys } from './keys.js';
-import { NotificationLog } from './nflog.js';
+import { type NflogKey, NotificationLog } from './nflog.js';
 import { type FlushContext, runStages, type Silencer, type Stage, snapshotAlerts } from './pipeline.js';
 import { allRoutes, groupKey, groupLabels, matchRoutes } from './route.js';
 import { defineDispatchScripts } from './scripts.js';
@@ -59,6 +60,10 @@ function placementCacheKey(routeId: string, labels: Labels): string {
   return key;
 }
 
+function nflogKey(groupKey: string, receiver: string, integration: IntegrationInfo): NflogKey {
+  return { groupKey, receiver, integration: integration.type, index: integration.index };
+}
+
 function flushJobId(tick: FlushJob): string {
   return `${tick.groupId}-${tick.ts}`;
 }
@@ -88,8 +93,10 @@ export class Dispatcher {
   private worker: Worker<FlushJob> | undefined;
   /** Placements by route node and group labels (see `place`); emptied when the route tree changes. */
   private readonly placements = new Map<string, Placement>();
-  /** Local timers for the ticks this instance scheduled, keyed by job id (see `schedule`). */
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Groups this instance placed alerts in, by id: their meta without a Redis read when their ticks run. */
+  private readonly placedGroups = new Map<string, Placement>();
+  /** Cancels the local timers of the ticks this instance scheduled, keyed by job id (see `schedule`). */
+  private readonly timers = new Map<string, () => void>();
 
   constructor(
     private readonly deps: Deps,
@@ -131,8 +138,12 @@ export class Dispatcher {
           groupKey: gk,
           groupLabels: gl,
         };
-        if (this.placements.size >= PLACEMENT_CACHE_SIZE) this.placements.clear();
+        if (this.placements.size >= PLACEMENT_CACHE_SIZE) {
+          this.placements.clear();
+          this.placedGroups.clear();
+        }
         this.placements.set(cacheKey, cached);
+        this.placedGroups.set(cached.groupId, cached);
       }
       return cached;
     });
@@ -154,7 +165,7 @@ export class Dispatcher {
   }
 
   async stop(): Promise<void> {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
     const worker = this.worker;
     if (worker) {
@@ -221,16 +232,20 @@ export class Dispatcher {
   private armLocalTimer(tick: FlushJob, now: number): void {
     const id = flushJobId(tick);
     if (this.timers.has(id) || !this.worker) return;
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(id);
-        this.runTick(tick).catch((err: unknown) =>
-          this.deps.logger.error({ err, groupId: tick.groupId }, 'group flush failed'),
-        );
-      },
-      Math.max(0, tick.ts - now),
-    );
-    this.timers.set(id, timer);
+    const run = () => {
+      this.timers.delete(id);
+      this.runTick(tick).catch((err: unknown) =>
+        this.deps.logger.error({ err, groupId: tick.groupId }, 'group flush failed'),
+      );
+    };
+    // A due tick (group_wait 0, an old alert) runs right after this I/O callback; setTimeout(0) would wait ≥1 ms.
+    if (tick.ts <= now) {
+      const immediate = setImmediate(run);
+      this.timers.set(id, () => clearImmediate(immediate));
+    } else {
+      const timer = setTimeout(run, tick.ts - now);
+      this.timers.set(id, () => clearTimeout(timer));
+    }
   }
 
   /** After a restart, make sure every stored group has its next tick queued (job ids make this idempotent). */
@@ -247,12 +262,18 @@ export class Dispatcher {
     this.config = config;
     this.routes = routesById(config.route);
     this.placements.clear();
+    this.placedGroups.clear();
     await this.groups.clear();
     await this.insert(await this.opts.alerts.listAll(), this.deps.now());
   }
 
   private async runTick({ groupId, ts }: FlushJob): Promise<void> {
-    const meta = await this.groups.meta(groupId);
+    // A group id hashes its route node and group key, so a placement made here is its meta; the tick script
+    // below still finds out whether the group exists.
+    const placed = this.placedGroups.get(groupId);
+    const meta = placed
+      ? { routeId: placed.routeId, groupKey: placed.groupKey, labels: placed.groupLabels }
+      : await this.groups.meta(groupId);
     const route = meta ? this.routes.get(meta.routeId) : undefined;
     if (!meta || !route) return;
     const now = this.deps.now();
@@ -275,6 +296,10 @@ export class Dispatcher {
     now: number,
   ): Promise<void> {
     const { groupId, route } = group;
+    const integrations = this.opts.notifier.integrationsFor(route.receiver);
+    // The notification log does not depend on the alerts: read both at once (one round trip less per flush).
+    const entries = Promise.all(integrations.map((i) => this.nflog.get(nflogKey(group.groupKey, route.receiver, i))));
+    entries.catch(() => undefined); // awaited by notify(); a flush that ends before it just drops it
     const stored = await this.opts.alerts.get([...members.keys()]);
     await this.groups.forget(
       groupId,
@@ -296,7 +321,7 @@ export class Dispatcher {
       .filter((a) => a.status === 'resolved')
       .map((a) => [a.fingerprint, a.updatedAt]);
     const remaining = await runStages(ctx, STAGES, snapshot);
-    const sent = remaining.length === 0 ? 0 : await this.notify(ctx, remaining, resolved);
+    const sent = remaining.length === 0 ? 0 : await this.notify(ctx, remaining, resolved, integrations, entries);
     if (sent === 0) await this.groups.removeResolved(groupId, resolved, now);
   }
 
@@ -308,11 +333,11 @@ export class Dispatcher {
     ctx: FlushContext,
     alerts: ReturnType<typeof snapshotAlerts>,
     resolved: [string, number][],
+    integrations: IntegrationInfo[],
+    nflogEntries: Promise<(NflogEntry | null)[]>,
   ): Promise<number> {
     const receiver = ctx.route.receiver;
-    const integrations = this.opts.notifier.integrationsFor(receiver);
-    const key = (type: string, index: number) => ({ groupKey: ctx.groupKey, receiver, integration: type, index });
-    const entries = await Promise.all(integrations.map((i) => this.nflog.get(key(i.type, i.index))));
+    const entries = await nflogEntries;
     const plan = planNotifications(
       {
         now: ctx.now,
@@ -329,31 +354,36 @@ export class Dispatcher {
     );
     await Promise.all(
       plan.writes.map((w) =>
-        this.nflog.write(key(w.integration.type, w.integration.index), w.entry, ctx.route.repeatIntervalMs),
+        this.nflog.write(nflogKey(ctx.groupKey, receiver, w.integration), w.entry, ctx.route.repeatIntervalMs),
       ),
     );
     // Safety TTL only: the outcome handler releases the claim once the notification is delivered or dead.
     const claimTtl = Math.max(ctx.route.groupIntervalMs, this.opts.notifier.retryHorizonMs?.() ?? DEFAULT_CLAIM_TTL_MS);
-    const claimed = await Promise.all(plan.send.map((request) => this.outcomes.claim(request, claimTtl)));
+    if (plan.send.length === 0) return 0;
+    // The flush record is opened in the same round trip as the claims, for every planned send; when some
+    // integration is busy (rare) it is cut down below before anything is enqueued, so no outcome sees it unsettled.
+    const [claimed] = await Promise.all([
+      Promise.all(plan.send.map((request) => this.outcomes.claim(request, claimTtl))),
+      this.outcomes.open(
+        ctx.groupKey,
+        receiver,
+        ctx.now,
+        ctx.groupId,
+        plan.send.length,
+        resolved,
+        ctx.route.repeatIntervalMs,
+      ),
+    ]);
     const owned = plan.send.filter((_, i) => claimed[i]);
     this.deps.logger.debug(
       { groupKey: ctx.groupKey, receiver, send: plan.send.length, owned: owned.length, writes: plan.writes.length },
       'flush decisions',
     );
     // Busy integrations (a notification still queued or retrying) count as pending: the resolved alerts stay
-    // in the group until a flush has notified them.
+    // in the group until a flush has notified them. With one skipped, this flush alone does not notify the
+    // resolved alerts everywhere, so its record settles none (or goes, when nothing was enqueued).
+    if (owned.length < plan.send.length) await this.outcomes.shrink(ctx.groupKey, receiver, ctx.now, owned.length);
     if (owned.length === 0) return plan.send.length;
-    // With a busy integration skipped, this flush alone does not notify the resolved alerts everywhere.
-    const settles = owned.length === plan.send.length ? resolved : [];
-    await this.outcomes.open(
-      ctx.groupKey,
-      receiver,
-      ctx.now,
-      ctx.groupId,
-      owned.length,
-      settles,
-      ctx.route.repeatIntervalMs,
-    );
     for (const request of owned) {
       try {
         await this.opts.notifier.enqueue(request);

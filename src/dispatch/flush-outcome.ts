@@ -61,6 +61,16 @@ export class FlushOutcomes {
       .exec();
   }
 
+  /**
+   * After some claims failed: the record of a flush opened for all its sends now waits for `owned` deliveries
+   * and settles no resolved alerts; with none owned it goes.
+   */
+  async shrink(groupKey: string, receiver: string, flushTs: number, owned: number): Promise<void> {
+    const key = this.keys.flushRecord(groupKey, receiver, flushTs);
+    if (owned === 0) await this.redis.del(key);
+    else await this.redis.hset(key, 'pending', owned, 'resolved', '[]');
+  }
+
   /** The notifier's outcome callback: write the nflog on delivery, then settle the flush. */
   readonly handle: DeliveryOutcomeHandler = async (request, outcome) => {
     const recordKey = this.keys.flushRecord(request.groupKey, request.receiver, request.flushTs);
