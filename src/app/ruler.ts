@@ -84,6 +84,7 @@ export function createRuler(deps: Deps, opts: RulerOptions): Ruler {
     async stop() {
       started = false;
       if (evaluating) await scheduler.stop();
+      datasource.close();
     },
     notReadyReason() {
       return started ? null : 'ruler not started';

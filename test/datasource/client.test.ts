@@ -15,7 +15,7 @@ type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void
 let server: Server;
 let baseUrl: string;
 let handler: Handler = (_req, _body, res) => res.end();
-const received: { headers: IncomingMessage['headers']; body: URLSearchParams; url: string }[] = [];
+const received: { headers: IncomingMessage['headers']; body: URLSearchParams; url: string; remotePort?: number }[] = [];
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -29,7 +29,12 @@ beforeAll(async () => {
       body += c;
     });
     req.on('end', () => {
-      received.push({ headers: req.headers, body: new URLSearchParams(body), url: req.url ?? '' });
+      received.push({
+        headers: req.headers,
+        body: new URLSearchParams(body),
+        url: req.url ?? '',
+        remotePort: req.socket.remotePort,
+      });
       handler(req, body, res);
     });
   });
@@ -145,6 +150,32 @@ describe('PrometheusQueryClient errors', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatasourceTimeoutError);
     expect((err as DatasourceTimeoutError).datasourceDown).toBe(true);
+  });
+
+  it('keeps one connection alive across queries and resends once when the server dropped it', async () => {
+    handler = (_q, _b, res) => json(res, 200, { status: 'success', data: { resultType: 'vector', result: [] } });
+    const c = client();
+    const before = received.length;
+    await c.query('a', 0);
+    await c.query('b', 0);
+    const ports = received.slice(before).map((r) => r.remotePort);
+    expect(ports[0]).toBe(ports[1]);
+    // The server closes the kept-alive socket without answering, as when its idle timeout races a request.
+    let dropped = false;
+    const answered = new Promise<void>((resolve) => {
+      handler = (req, _b, res) => {
+        if (!dropped) {
+          dropped = true;
+          req.socket.destroy();
+          return;
+        }
+        json(res, 200, { status: 'success', data: { resultType: 'scalar', result: [0, '7'] } });
+        resolve();
+      };
+    });
+    expect((await c.query('c', 0)).samples).toEqual([{ labels: {}, value: 7 }]);
+    await answered;
+    c.close();
   });
 
   it('reports a refused connection as DatasourceUnreachableError', async () => {
