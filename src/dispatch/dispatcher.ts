@@ -4,24 +4,17 @@ import type { Alert } from '../alerts/types.js';
 import type { Deps } from '../app/component.js';
 import type { AlertmanagerConfig, RouteConfig } from '../config/alertmanager/types.js';
 import type { Labels } from '../labels/labels.js';
-import type { IntegrationInfo, Notifier } from '../notify/types.js';
-import type { NflogEntry } from './decide.js';
+import type { Notifier } from '../notify/types.js';
+import { type FlushGroup, GroupFlusher } from './flush.js';
 import { FlushOutcomes } from './flush-outcome.js';
 import { type GroupMember, GroupStore } from './groups.js';
 import { DispatchKeys } from './keys.js';
-import { type NflogKey, NotificationLog } from './nflog.js';
-import { type FlushContext, runStages, type Silencer, type Stage, snapshotAlerts } from './pipeline.js';
+import { NotificationLog } from './nflog.js';
+import type { Silencer } from './pipeline.js';
 import { allRoutes, groupKey, groupLabels, matchRoutes } from './route.js';
 import { defineDispatchScripts } from './scripts.js';
-import { inhibitStage } from './stages/inhibit.js';
-import { planNotifications } from './stages/notify-plan.js';
-import { silencesStage } from './stages/silences.js';
-import { activeIntervalsStage, muteIntervalsStage } from './stages/time-intervals.js';
 
 export const FLUSH_QUEUE = 'group-flush';
-/** Claim safety TTL when the notifier does not say how long its retries can last. */
-const DEFAULT_CLAIM_TTL_MS = 3600_000;
-const STAGES: Stage[] = [inhibitStage, activeIntervalsStage, muteIntervalsStage, silencesStage];
 
 export interface DispatcherOptions {
   config: AlertmanagerConfig;
@@ -60,10 +53,6 @@ function placementCacheKey(routeId: string, labels: Labels): string {
   return key;
 }
 
-function nflogKey(groupKey: string, receiver: string, integration: IntegrationInfo): NflogKey {
-  return { groupKey, receiver, integration: integration.type, index: integration.index };
-}
-
 function flushJobId(tick: FlushJob): string {
   return `${tick.groupId}-${tick.ts}`;
 }
@@ -89,6 +78,7 @@ export class Dispatcher {
   readonly groups: GroupStore;
   readonly nflog: NotificationLog;
   readonly outcomes: FlushOutcomes;
+  private readonly flusher: GroupFlusher;
   private readonly queue: Queue<FlushJob>;
   private worker: Worker<FlushJob> | undefined;
   /** Placements by route node and group labels (see `place`); emptied when the route tree changes. */
@@ -109,6 +99,17 @@ export class Dispatcher {
     this.groups = new GroupStore(deps.redis, keys);
     this.nflog = new NotificationLog(deps.redis, keys);
     this.outcomes = new FlushOutcomes(deps.redis, keys, this.groups, this.nflog, deps.now);
+    this.flusher = new GroupFlusher({
+      config: () => this.config,
+      notifier: opts.notifier,
+      silencer: opts.silencer,
+      externalURL: opts.externalURL,
+      alerts: opts.alerts,
+      groups: this.groups,
+      nflog: this.nflog,
+      outcomes: this.outcomes,
+      logger: deps.logger,
+    });
     // Created up front so alerts ingested before start() (or while stopping) still get their durable tick.
     this.queue = new Queue<FlushJob>(FLUSH_QUEUE, { connection: deps.bullConnection, prefix: deps.queuePrefix });
     this.queue.on('error', (err) => deps.logger.error({ err }, 'group-flush queue error'));
@@ -176,7 +177,11 @@ export class Dispatcher {
     this.worker = undefined;
   }
 
-  /** Put freshly stored alerts into their groups and arm the timers of new groups. */
+  /**
+   * Put freshly stored alerts into their groups and arm the timers of new groups. A group due at once
+   * (group_wait 0, an old alert) is flushed from here when this instance runs flushes: its tick is claimed by
+   * the same script call, one round trip sooner than through a timer.
+   */
   async insert(alerts: Alert[], now: number): Promise<void> {
     const batches = new Map<string, { placement: Placement; members: GroupMember[] }>();
     for (const alert of alerts) {
@@ -190,25 +195,33 @@ export class Dispatcher {
       }
     }
     const list = [...batches.values()];
-    const nexts = await this.groups.addMany(
+    const results = await this.groups.addMany(
       list.map(({ placement, members }) => ({
         groupId: placement.groupId,
         groupKey: placement.groupKey,
         routeId: placement.routeId,
         labels: placement.groupLabels,
         groupWaitMs: placement.route.groupWaitMs,
+        groupIntervalMs: placement.route.groupIntervalMs,
         members,
       })),
       now,
+      this.worker !== undefined,
     );
-    const scheduled = list.map(({ placement }, i) => {
-      const next = nexts[i];
-      return next === null || next === undefined ? null : { groupId: placement.groupId, ts: next };
+    const ticks: FlushJob[] = [];
+    results.forEach((result, i) => {
+      const { placement } = list[i]!;
+      if (result.kind === 'none') return;
+      ticks.push({ groupId: placement.groupId, ts: result.next });
+      if (result.kind === 'flush') this.flushInBackground(placement, result.members, now);
     });
-    await this.schedule(
-      scheduled.filter((s): s is FlushJob => s !== null),
-      now,
-    );
+    await this.schedule(ticks, now);
+  }
+
+  private flushInBackground(group: FlushGroup, members: Map<string, number>, now: number): void {
+    this.flusher
+      .flush(group, members, now)
+      .catch((err: unknown) => this.deps.logger.error({ err, groupId: group.groupId }, 'group flush failed'));
   }
 
   /**
@@ -284,114 +297,8 @@ export class Dispatcher {
     await Promise.all([
       this.schedule([{ groupId, ts: tick.next }], now),
       tick.members.size > 0
-        ? this.flush({ groupId, groupKey: meta.groupKey, groupLabels: meta.labels, route }, tick.members, now)
+        ? this.flusher.flush({ groupId, groupKey: meta.groupKey, groupLabels: meta.labels, route }, tick.members, now)
         : undefined,
     ]);
-  }
-
-  /** One flush of a group (SEMANTICS §5.4, §5.5). */
-  async flush(
-    group: { groupId: string; groupKey: string; groupLabels: Labels; route: RouteConfig },
-    members: Map<string, number>,
-    now: number,
-  ): Promise<void> {
-    const { groupId, route } = group;
-    const integrations = this.opts.notifier.integrationsFor(route.receiver);
-    // The notification log does not depend on the alerts: read both at once (one round trip less per flush).
-    const entries = Promise.all(integrations.map((i) => this.nflog.get(nflogKey(group.groupKey, route.receiver, i))));
-    entries.catch(() => undefined); // awaited by notify(); a flush that ends before it just drops it
-    const stored = await this.opts.alerts.get([...members.keys()]);
-    await this.groups.forget(
-      groupId,
-      [...members.keys()].filter((fp) => !stored.has(fp)),
-    );
-    if (stored.size === 0) return;
-    const snapshot = snapshotAlerts([...stored.values()], now);
-    const ctx: FlushContext = {
-      now,
-      groupId,
-      groupKey: group.groupKey,
-      groupLabels: group.groupLabels,
-      route,
-      config: this.config,
-      silencer: this.opts.silencer,
-      storedAlerts: () => this.opts.alerts.listUnresolved(now),
-    };
-    const resolved: [string, number][] = snapshot
-      .filter((a) => a.status === 'resolved')
-      .map((a) => [a.fingerprint, a.updatedAt]);
-    const remaining = await runStages(ctx, STAGES, snapshot);
-    const sent = remaining.length === 0 ? 0 : await this.notify(ctx, remaining, resolved, integrations, entries);
-    if (sent === 0) await this.groups.removeResolved(groupId, resolved, now);
-  }
-
-  /**
-   * Stage 5: dedup per integration, log writes for the no-send cases, claims and enqueues. Returns how many
-   * notifications the plan wanted to send, enqueued now or skipped because one is still outstanding.
-   */
-  private async notify(
-    ctx: FlushContext,
-    alerts: ReturnType<typeof snapshotAlerts>,
-    resolved: [string, number][],
-    integrations: IntegrationInfo[],
-    nflogEntries: Promise<(NflogEntry | null)[]>,
-  ): Promise<number> {
-    const receiver = ctx.route.receiver;
-    const entries = await nflogEntries;
-    const plan = planNotifications(
-      {
-        now: ctx.now,
-        groupKey: ctx.groupKey,
-        receiver,
-        groupLabels: ctx.groupLabels,
-        routeLabels: ctx.route.labels,
-        repeatIntervalMs: ctx.route.repeatIntervalMs,
-        externalURL: this.opts.externalURL,
-        alerts,
-      },
-      integrations,
-      entries,
-    );
-    await Promise.all(
-      plan.writes.map((w) =>
-        this.nflog.write(nflogKey(ctx.groupKey, receiver, w.integration), w.entry, ctx.route.repeatIntervalMs),
-      ),
-    );
-    // Safety TTL only: the outcome handler releases the claim once the notification is delivered or dead.
-    const claimTtl = Math.max(ctx.route.groupIntervalMs, this.opts.notifier.retryHorizonMs?.() ?? DEFAULT_CLAIM_TTL_MS);
-    if (plan.send.length === 0) return 0;
-    // The flush record is opened in the same round trip as the claims, for every planned send; when some
-    // integration is busy (rare) it is cut down below before anything is enqueued, so no outcome sees it unsettled.
-    const [claimed] = await Promise.all([
-      Promise.all(plan.send.map((request) => this.outcomes.claim(request, claimTtl))),
-      this.outcomes.open(
-        ctx.groupKey,
-        receiver,
-        ctx.now,
-        ctx.groupId,
-        plan.send.length,
-        resolved,
-        ctx.route.repeatIntervalMs,
-      ),
-    ]);
-    const owned = plan.send.filter((_, i) => claimed[i]);
-    this.deps.logger.debug(
-      { groupKey: ctx.groupKey, receiver, send: plan.send.length, owned: owned.length, writes: plan.writes.length },
-      'flush decisions',
-    );
-    // Busy integrations (a notification still queued or retrying) count as pending: the resolved alerts stay
-    // in the group until a flush has notified them. With one skipped, this flush alone does not notify the
-    // resolved alerts everywhere, so its record settles none (or goes, when nothing was enqueued).
-    if (owned.length < plan.send.length) await this.outcomes.shrink(ctx.groupKey, receiver, ctx.now, owned.length);
-    if (owned.length === 0) return plan.send.length;
-    for (const request of owned) {
-      try {
-        await this.opts.notifier.enqueue(request);
-      } catch (err) {
-        this.deps.logger.error({ err, groupKey: ctx.groupKey, receiver }, 'enqueueing a notification failed');
-        await this.outcomes.handle(request, { delivered: false, reason: String(err) });
-      }
-    }
-    return plan.send.length;
   }
 }

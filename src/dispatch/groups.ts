@@ -30,13 +30,32 @@ export interface GroupAddition {
   routeId: string;
   labels: Labels;
   groupWaitMs: number;
+  /** With `claimDue`: the group_interval that re-arms a tick claimed at once. */
+  groupIntervalMs?: number;
   members: GroupMember[];
 }
+
+/** What adding alerts to a group asks of its caller. */
+export type AddResult =
+  | { kind: 'none' }
+  | { kind: 'arm'; next: number }
+  /** The group was due: its tick is claimed (timer re-armed to `next`), flush these members now. */
+  | { kind: 'flush'; next: number; members: Map<string, number> };
 
 export type TickResult =
   | { kind: 'stale' }
   | { kind: 'reaped' }
   | { kind: 'flush'; next: number; members: Map<string, number> };
+
+function addResult(reply: (number | string)[]): AddResult {
+  const code = Number(reply[0]);
+  if (code === 0) return { kind: 'none' };
+  const next = Number(reply[1]);
+  if (code === 1) return { kind: 'arm', next };
+  const members = new Map<string, number>();
+  for (let i = 2; i + 1 < reply.length; i += 2) members.set(String(reply[i]), Number(reply[i + 1]));
+  return { kind: 'flush', next, members };
+}
 
 /** Aggregation-group state in Redis: meta hash + members hash per group, an index set of all groups. */
 export class GroupStore {
@@ -62,15 +81,15 @@ export class GroupStore {
     members: GroupMember[],
     now: number,
   ): Promise<number | null> {
-    const [next] = await this.addMany([{ groupId, groupKey, routeId, labels, groupWaitMs, members }], now);
-    return next ?? null;
+    const [result] = await this.addMany([{ groupId, groupKey, routeId, labels, groupWaitMs, members }], now);
+    return result?.kind === 'arm' ? result.next : null;
   }
 
   /**
    * `add` for the groups touched by one ingest batch: one script call per hash-tag bucket, all in one pipeline
-   * (one write and one round trip). Returns, per group, the flush time to schedule or null.
+   * (one write and one round trip). With `claimDue`, a group due at once has its tick claimed in the same call.
    */
-  async addMany(groups: GroupAddition[], now: number): Promise<(number | null)[]> {
+  async addMany(groups: GroupAddition[], now: number, claimDue = false): Promise<AddResult[]> {
     if (groups.length === 0) return [];
     const buckets = new Map<number, number[]>();
     groups.forEach((g, i) => {
@@ -87,20 +106,20 @@ export class GroupStore {
       for (const i of indices) {
         const g = groups[i]!;
         keys.push(this.keys.groupMeta(g.groupId), this.keys.groupMembers(g.groupId));
-        args.push(g.groupWaitMs, g.groupKey, g.routeId, JSON.stringify(g.labels), g.members.length);
+        const interval = claimDue ? (g.groupIntervalMs ?? -1) : -1;
+        args.push(g.groupWaitMs, interval, g.groupKey, g.routeId, JSON.stringify(g.labels), g.members.length);
         for (const m of g.members) args.push(m.fingerprint, m.updatedAt, m.startsAt);
       }
       pipeline.klaxonGroupAdd(keys.length, ...keys, ...args);
     }
     pipeline.sadd(this.keys.groupIndex(), ...groups.map((g) => g.groupId));
     const results = (await pipeline.exec()) ?? [];
-    const out: (number | null)[] = new Array(groups.length).fill(null);
+    const out: AddResult[] = new Array(groups.length);
     calls.forEach((indices, c) => {
-      const [err, nexts] = results[c] ?? [new Error('missing pipeline reply'), null];
+      const [err, replies] = results[c] ?? [new Error('missing pipeline reply'), null];
       if (err) throw err;
       indices.forEach((i, k) => {
-        const next = Number((nexts as number[])[k]);
-        out[i] = next >= 0 ? next : null;
+        out[i] = addResult((replies as (number | string)[][])[k]!);
       });
     });
     return out;

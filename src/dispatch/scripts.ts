@@ -8,7 +8,7 @@ function lua(name: string): string {
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     /** Variable key count: pass the number of keys first (meta, members per group). */
-    klaxonGroupAdd(numKeys: number, ...keysAndArgs: (string | number)[]): Result<number[], Context>;
+    klaxonGroupAdd(numKeys: number, ...keysAndArgs: (string | number)[]): Result<(number | string)[][], Context>;
     klaxonGroupTick(
       meta: string,
       members: string,

@@ -108,11 +108,40 @@ describe('group timers in Redis (SEMANTICS §5.4)', () => {
       NOW + 10,
     );
     // batch0 existed (its timer stands); batch2 got an old alert (flush now); the others are new.
-    expect(nexts).toEqual(ids.map((_, i) => (i === 0 ? null : i === 2 ? NOW + 10 : NOW + 1010)));
+    expect(nexts).toEqual(
+      ids.map((_, i) => (i === 0 ? { kind: 'none' } : { kind: 'arm', next: i === 2 ? NOW + 10 : NOW + 1010 })),
+    );
     const listed = new Map((await groups.list()).map((g) => [g.id, g]));
     expect([...listed.get('batch0')!.members.keys()].sort()).toEqual(['f0', 'old']);
     expect(listed.get('batch1')!.members.size).toBe(1500);
     expect(listed.get('batch39')).toMatchObject({ groupKey: 'kb39', labels: { i: '39' }, next: NOW + 1010 });
+  });
+
+  it('with claimDue, a group due at once has its tick claimed in the add: re-armed, members returned', async () => {
+    const add = (groupId: string, groupWaitMs: number, members: ReturnType<typeof member>[], now: number) =>
+      groups.addMany(
+        [{ groupId, groupKey: groupId, routeId: '0', labels: {}, groupWaitMs, groupIntervalMs: 2000, members }],
+        now,
+        true,
+      );
+    expect(await add('due1', 0, [member('f1')], NOW)).toEqual([
+      { kind: 'flush', next: NOW + 2000, members: new Map([['f1', NOW]]) },
+    ]);
+    // The claimed tick is gone: its timer job finds it stale; the group now waits for group_interval.
+    expect(await groups.tick('due1', NOW, NOW + 1, 2000)).toEqual({ kind: 'stale' });
+    expect(await add('due1', 0, [member('f2', NOW - 9000)], NOW + 5)).toEqual([{ kind: 'none' }]);
+    // Not due: armed as usual. An old alert makes an unflushed group due: claimed with every member.
+    expect(await add('due2', 1000, [member('f1')], NOW)).toEqual([{ kind: 'arm', next: NOW + 1000 }]);
+    expect(await add('due2', 1000, [member('f2', NOW - 5000)], NOW + 10)).toEqual([
+      {
+        kind: 'flush',
+        next: NOW + 2010,
+        members: new Map([
+          ['f1', NOW],
+          ['f2', NOW],
+        ]),
+      },
+    ]);
   });
 });
 

@@ -2,14 +2,18 @@
 -- their timers. One call per bucket per ingest batch: each group reads its meta hash once and writes only what
 -- changes.
 -- KEYS: per group, its meta hash then its members hash (fingerprint -> updatedAt).
--- ARGV: now, reapAfterMs, then per group: groupWaitMs, groupKey, routeId, groupLabelsJson, n,
+-- ARGV: now, reapAfterMs, then per group: groupWaitMs, groupIntervalMs, groupKey, routeId, groupLabelsJson, n,
 --   then n times (fp, updatedAt, startsAt).
--- Returns, per group, the next flush time when a flush job must be scheduled for it, else -1.
+-- Returns per group {0} when its timer stands, {1, next} when a tick must be scheduled at next, or, when the group
+-- is due now and groupIntervalMs > 0, {2, nextTick, fp1, updatedAt1, ...}: the tick was claimed here as
+-- group-tick.lua would (timer re-armed to nextTick), so the caller flushes the listed members at once.
 local now = tonumber(ARGV[1])
 local reapAfter = tonumber(ARGV[2])
 
 local function add(meta, members, a)
   local groupWait = tonumber(ARGV[a])
+  local interval = tonumber(ARGV[a + 1])
+  a = a + 1
   local schedule = false
   local state = redis.call('HMGET', meta, 'next', 'emptySince', 'flushed')
   local next = tonumber(state[1])
@@ -45,10 +49,20 @@ local function add(meta, members, a)
     end
   end
   if #fields > 0 then redis.call('HSET', members, unpack(fields)) end
-  if next ~= armed then redis.call('HSET', meta, 'next', string.format('%d', next)) end
   if emptySince ~= nil then redis.call('HDEL', meta, 'emptySince') end
-  if schedule then return next, last + 1 end
-  return -1, last + 1
+  if schedule and next <= now and interval > 0 then
+    -- Due now: claim this tick like group-tick.lua, sparing the caller a round trip before the flush.
+    local nextTick = next + interval
+    if nextTick <= now then nextTick = next + interval * (math.floor((now - next) / interval) + 1) end
+    redis.call('HSET', meta, 'next', string.format('%d', nextTick), 'flushed', '1')
+    local reply = {2, nextTick}
+    local all = redis.call('HGETALL', members)
+    for i = 1, #all do reply[#reply + 1] = all[i] end
+    return reply, last + 1
+  end
+  if next ~= armed then redis.call('HSET', meta, 'next', string.format('%d', next)) end
+  if schedule then return {1, next}, last + 1 end
+  return {0}, last + 1
 end
 
 local out = {}

@@ -1,0 +1,154 @@
+import type { Logger } from 'pino';
+import type { AlertStore } from '../alerts/store.js';
+import type { AlertmanagerConfig, RouteConfig } from '../config/alertmanager/types.js';
+import type { Labels } from '../labels/labels.js';
+import type { IntegrationInfo, Notifier } from '../notify/types.js';
+import type { NflogEntry } from './decide.js';
+import type { FlushOutcomes } from './flush-outcome.js';
+import type { GroupStore } from './groups.js';
+import type { NflogKey, NotificationLog } from './nflog.js';
+import { type FlushContext, runStages, type Silencer, type Stage, snapshotAlerts } from './pipeline.js';
+import { inhibitStage } from './stages/inhibit.js';
+import { planNotifications } from './stages/notify-plan.js';
+import { silencesStage } from './stages/silences.js';
+import { activeIntervalsStage, muteIntervalsStage } from './stages/time-intervals.js';
+
+/** Claim safety TTL when the notifier does not say how long its retries can last. */
+const DEFAULT_CLAIM_TTL_MS = 3600_000;
+const STAGES: Stage[] = [inhibitStage, activeIntervalsStage, muteIntervalsStage, silencesStage];
+
+export interface GroupFlusherOptions {
+  config: () => AlertmanagerConfig;
+  notifier: Notifier;
+  silencer: Silencer | undefined;
+  externalURL: string;
+  alerts: AlertStore;
+  groups: GroupStore;
+  nflog: NotificationLog;
+  outcomes: FlushOutcomes;
+  logger: Logger;
+}
+
+/** The group a flush is for. */
+export interface FlushGroup {
+  groupId: string;
+  groupKey: string;
+  groupLabels: Labels;
+  route: RouteConfig;
+}
+
+function nflogKey(groupKey: string, receiver: string, integration: IntegrationInfo): NflogKey {
+  return { groupKey, receiver, integration: integration.type, index: integration.index };
+}
+
+/**
+ * One flush of an aggregation group whose tick was claimed (SEMANTICS §5.4–5.8): the stored alerts, the
+ * filtering stages, then per integration dedup against the notification log, claims and enqueues.
+ */
+export class GroupFlusher {
+  constructor(private readonly opts: GroupFlusherOptions) {}
+
+  /** One flush of a group (SEMANTICS §5.4, §5.5). */
+  async flush(group: FlushGroup, members: Map<string, number>, now: number): Promise<void> {
+    const { groupId, route } = group;
+    const integrations = this.opts.notifier.integrationsFor(route.receiver);
+    // The notification log does not depend on the alerts: read both at once (one round trip less per flush).
+    const entries = Promise.all(
+      integrations.map((i) => this.opts.nflog.get(nflogKey(group.groupKey, route.receiver, i))),
+    );
+    entries.catch(() => undefined); // awaited by notify(); a flush that ends before it just drops it
+    const stored = await this.opts.alerts.get([...members.keys()]);
+    await this.opts.groups.forget(
+      groupId,
+      [...members.keys()].filter((fp) => !stored.has(fp)),
+    );
+    if (stored.size === 0) return;
+    const snapshot = snapshotAlerts([...stored.values()], now);
+    const ctx: FlushContext = {
+      now,
+      groupId,
+      groupKey: group.groupKey,
+      groupLabels: group.groupLabels,
+      route,
+      config: this.opts.config(),
+      silencer: this.opts.silencer,
+      storedAlerts: () => this.opts.alerts.listUnresolved(now),
+    };
+    const resolved: [string, number][] = snapshot
+      .filter((a) => a.status === 'resolved')
+      .map((a) => [a.fingerprint, a.updatedAt]);
+    const remaining = await runStages(ctx, STAGES, snapshot);
+    const sent = remaining.length === 0 ? 0 : await this.notify(ctx, remaining, resolved, integrations, entries);
+    if (sent === 0) await this.opts.groups.removeResolved(groupId, resolved, now);
+  }
+
+  /**
+   * Stage 5: dedup per integration, log writes for the no-send cases, claims and enqueues. Returns how many
+   * notifications the plan wanted to send, enqueued now or skipped because one is still outstanding.
+   */
+  private async notify(
+    ctx: FlushContext,
+    alerts: ReturnType<typeof snapshotAlerts>,
+    resolved: [string, number][],
+    integrations: IntegrationInfo[],
+    nflogEntries: Promise<(NflogEntry | null)[]>,
+  ): Promise<number> {
+    const receiver = ctx.route.receiver;
+    const entries = await nflogEntries;
+    const plan = planNotifications(
+      {
+        now: ctx.now,
+        groupKey: ctx.groupKey,
+        receiver,
+        groupLabels: ctx.groupLabels,
+        routeLabels: ctx.route.labels,
+        repeatIntervalMs: ctx.route.repeatIntervalMs,
+        externalURL: this.opts.externalURL,
+        alerts,
+      },
+      integrations,
+      entries,
+    );
+    await Promise.all(
+      plan.writes.map((w) =>
+        this.opts.nflog.write(nflogKey(ctx.groupKey, receiver, w.integration), w.entry, ctx.route.repeatIntervalMs),
+      ),
+    );
+    // Safety TTL only: the outcome handler releases the claim once the notification is delivered or dead.
+    const claimTtl = Math.max(ctx.route.groupIntervalMs, this.opts.notifier.retryHorizonMs?.() ?? DEFAULT_CLAIM_TTL_MS);
+    if (plan.send.length === 0) return 0;
+    // The flush record is opened in the same round trip as the claims, for every planned send; when some
+    // integration is busy (rare) it is cut down below before anything is enqueued, so no outcome sees it unsettled.
+    const [claimed] = await Promise.all([
+      Promise.all(plan.send.map((request) => this.opts.outcomes.claim(request, claimTtl))),
+      this.opts.outcomes.open(
+        ctx.groupKey,
+        receiver,
+        ctx.now,
+        ctx.groupId,
+        plan.send.length,
+        resolved,
+        ctx.route.repeatIntervalMs,
+      ),
+    ]);
+    const owned = plan.send.filter((_, i) => claimed[i]);
+    this.opts.logger.debug(
+      { groupKey: ctx.groupKey, receiver, send: plan.send.length, owned: owned.length, writes: plan.writes.length },
+      'flush decisions',
+    );
+    // Busy integrations (a notification still queued or retrying) count as pending: the resolved alerts stay
+    // in the group until a flush has notified them. With one skipped, this flush alone does not notify the
+    // resolved alerts everywhere, so its record settles none (or goes, when nothing was enqueued).
+    if (owned.length < plan.send.length) await this.opts.outcomes.shrink(ctx.groupKey, receiver, ctx.now, owned.length);
+    if (owned.length === 0) return plan.send.length;
+    for (const request of owned) {
+      try {
+        await this.opts.notifier.enqueue(request);
+      } catch (err) {
+        this.opts.logger.error({ err, groupKey: ctx.groupKey, receiver }, 'enqueueing a notification failed');
+        await this.opts.outcomes.handle(request, { delivered: false, reason: String(err) });
+      }
+    }
+    return plan.send.length;
+  }
+}
