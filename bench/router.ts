@@ -3,7 +3,7 @@
  * Alertmanager (Debian `prometheus-alertmanager`), one Klaxon instance and two Klaxon instances on one Redis, all
  * with the same config and in the same run; then POST→webhook latency with group_wait 0.
  *
- *   npx tsx bench/router.ts [alerts...]      (default: 10000 100000)
+ *   npx tsx bench/router.ts [alerts...]      (default: 10000 100000; `0`: POST→webhook only)
  *
  * Every server runs in its own process (Klaxon through its CLI, `run --role api router notifier`) so the load
  * generator here never shares an event loop with the server it measures. Redis is a private redis-server
@@ -21,10 +21,9 @@ import { startAlertmanager } from '../test/support/binaries.js';
 import { freePort, waitFor } from '../test/support/net.js';
 import { startRedis } from '../test/support/redis-server.js';
 
-const SIZES = process.argv
-  .slice(2)
-  .map(Number)
-  .filter((n) => n > 0);
+/** Ingest sizes from the command line; `0` alone runs only the POST→webhook part. */
+const ARGS = process.argv.slice(2).map(Number);
+const SIZES = ARGS.length === 0 ? [10_000, 100_000] : ARGS.filter((n) => n > 0);
 const BATCH = 100;
 const GROUPS = 100;
 const CONCURRENCY = 8;
@@ -301,7 +300,7 @@ async function measure<T>(make: () => Promise<Target>, run: (t: Target) => Promi
   }
 }
 
-for (const total of SIZES.length > 0 ? SIZES : [10_000, 100_000]) {
+for (const total of SIZES) {
   const yml = config(sink.url, '10m');
   const results = [
     await measure(
@@ -327,9 +326,11 @@ for (const total of SIZES.length > 0 ? SIZES : [10_000, 100_000]) {
     );
   }
 }
-console.log('  (klaxon CPU includes Redis; RSS is the server processes, Redis apart)');
-const redisMem = /used_memory_rss:(\d+)/.exec(await admin.info('memory'))?.[1];
-if (redisMem) console.log(`  Redis RSS after the last run: ${fmt(Number(redisMem) / 1024 / 1024)} MB`);
+if (SIZES.length > 0) {
+  console.log('  (klaxon CPU includes Redis; RSS is the server processes, Redis apart)');
+  const redisMem = /used_memory_rss:(\d+)/.exec(await admin.info('memory'))?.[1];
+  if (redisMem) console.log(`  Redis RSS after the last run: ${fmt(Number(redisMem) / 1024 / 1024)} MB`);
+}
 
 const latencyYml = config(sink.url, '0s');
 const latency = [
