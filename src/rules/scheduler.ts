@@ -171,17 +171,16 @@ export class RuleScheduler {
     if (missed > 0 && ts - claim.lastTs <= this.opts.outageToleranceMs) metrics.missed.inc({ rule_group: key }, missed);
     metrics.scheduleDelay.observe(Math.max(0, startedAt - ts) / 1000);
     try {
-      await this.evaluate(id, g, ts, token);
+      await this.evaluate(id, g, ts, token, claim.state);
     } catch (err) {
       await this.store.release(id, ts, token);
       throw err;
     }
   }
 
-  private async evaluate(id: string, g: RuleGroupConfig, ts: number, token: string): Promise<void> {
+  private async evaluate(id: string, g: RuleGroupConfig, ts: number, token: string, prev: GroupState): Promise<void> {
     const { metrics, logger, datasource } = this.opts;
     const key = groupKey(g);
-    const prev = await this.store.load(id);
     const deps: GroupEvalDeps = {
       query: (expr, t) => datasource.query(expr, t),
       expand: this.opts.expand,

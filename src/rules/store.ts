@@ -16,7 +16,7 @@ declare module 'ioredis' {
       ts: number,
       token: string,
       ttlMs: number,
-    ): Result<[number, string], Context>;
+    ): Result<[number, string, string[]?], Context>;
     klaxonRulerSaveState(
       state: string,
       lock: string,
@@ -44,7 +44,15 @@ export function groupId(file: string, name: string): string {
   return fingerprint({ file, name });
 }
 
-export type ClaimResult = { outcome: 'claimed' | 'done' | 'busy'; lastTs: number };
+export type ClaimResult =
+  | { outcome: 'claimed'; lastTs: number /** The group's stored state, read with the claim. */; state: GroupState }
+  | { outcome: 'done' | 'busy'; lastTs: number };
+
+function pairsToHash(flat: string[]): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+  return hash;
+}
 
 /** Rule-group state and slot locks in Redis; each group's keys share a hash tag so the scripts work on Cluster. */
 export class RuleStateStore {
@@ -63,10 +71,18 @@ export class RuleStateStore {
     return `${this.keyPrefix}ruler:{${id}}:lock`;
   }
 
+  /** Takes the group's lock for slot `ts` unless it was evaluated or is being evaluated; returns the state to continue. */
   async claimSlot(id: string, ts: number, token: string, ttlMs: number): Promise<ClaimResult> {
-    const [code, last] = await this.redis.klaxonRulerClaimSlot(this.stateKey(id), this.lockKey(id), ts, token, ttlMs);
-    const outcome = code === 1 ? 'claimed' : code === 0 ? 'done' : 'busy';
-    return { outcome, lastTs: Number(last) };
+    const [code, last, flat] = await this.redis.klaxonRulerClaimSlot(
+      this.stateKey(id),
+      this.lockKey(id),
+      ts,
+      token,
+      ttlMs,
+    );
+    const lastTs = Number(last);
+    if (code === 1) return { outcome: 'claimed', lastTs, state: decodeGroupState(pairsToHash(flat ?? [])) };
+    return { outcome: code === 0 ? 'done' : 'busy', lastTs };
   }
 
   /** Writes the state if `state.ts` is newer than the stored one, releasing the slot lock; false when fenced off. */

@@ -58,12 +58,21 @@ describe('RuleStateStore', () => {
   });
 
   it('claims each slot once and never lets two evaluations of a group overlap', async () => {
-    expect(await store.claimSlot('g3', 1000, 'w1', 5000)).toEqual({ outcome: 'claimed', lastTs: 0 });
+    expect(await store.claimSlot('g3', 1000, 'w1', 5000)).toEqual({
+      outcome: 'claimed',
+      lastTs: 0,
+      state: emptyGroupState(),
+    });
     expect((await store.claimSlot('g3', 1000, 'w2', 5000)).outcome).toBe('busy');
     expect((await store.claimSlot('g3', 2000, 'w2', 5000)).outcome).toBe('busy');
     await store.save('g3', sampleState(1000), 'w1', 60_000); // releases the lock
     expect((await store.claimSlot('g3', 1000, 'w2', 5000)).outcome).toBe('done');
-    expect(await store.claimSlot('g3', 2000, 'w2', 5000)).toEqual({ outcome: 'claimed', lastTs: 1000 });
+    // The claim hands over the stored state, so an evaluation needs no separate read.
+    expect(await store.claimSlot('g3', 2000, 'w2', 5000)).toEqual({
+      outcome: 'claimed',
+      lastTs: 1000,
+      state: sampleState(1000),
+    });
     await store.release('g3', 2000, 'other'); // not the owner: lock stays
     expect((await store.claimSlot('g3', 3000, 'w3', 5000)).outcome).toBe('busy');
     await store.release('g3', 2000, 'w2');
