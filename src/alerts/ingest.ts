@@ -15,7 +15,8 @@ function validName(name: string, mode: NameValidation): boolean {
 
 /** prometheus/common LabelSet.Validate: the first bad name or value, in Go's `%q` form. */
 function validateSet(set: Record<string, string>, mode: NameValidation): string | null {
-  for (const [name, value] of Object.entries(set)) {
+  for (const name in set) {
+    const value = set[name]!;
     if (!validName(name, mode)) return `invalid name ${JSON.stringify(name)}`;
     if (LONE_SURROGATE.test(value)) return `invalid value ${JSON.stringify(value)}`;
   }
@@ -24,7 +25,10 @@ function validateSet(set: Record<string, string>, mode: NameValidation): string 
 
 function withoutEmptyValues(labels: Labels): Labels {
   const out: Labels = {};
-  for (const [name, value] of Object.entries(labels)) if (value !== '') out[name] = value;
+  for (const name in labels) {
+    const value = labels[name]!;
+    if (value !== '') out[name] = value;
+  }
   return out;
 }
 

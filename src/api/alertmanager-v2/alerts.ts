@@ -29,9 +29,9 @@ function goTypeName(v: unknown): string {
 }
 
 function stringMap(v: unknown): v is Record<string, string> {
-  return (
-    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')
-  );
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  for (const k in v) if (typeof (v as Record<string, unknown>)[k] !== 'string') return false;
+  return true;
 }
 
 /** Decode and schema-check a postableAlerts body the way go-swagger does. */
@@ -58,7 +58,10 @@ export function decodePostableAlerts(raw: string): Decoded {
     return parseFailure(`json: cannot unmarshal ${goTypeName(json)} into Go value of type models.PostableAlerts`);
   }
   const alerts: PostableAlert[] = [];
-  for (const [i, item] of json.entries()) {
+  // Alerts of one body mostly share their times (one evaluation); each distinct string is parsed once.
+  const times = new Map<string, number | undefined>();
+  for (let i = 0; i < json.length; i++) {
+    const item: unknown = json[i];
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       return parseFailure(`json: cannot unmarshal ${goTypeName(item)} into Go value of type models.PostableAlert`);
     }
@@ -75,7 +78,14 @@ export function decodePostableAlerts(raw: string): Decoded {
     for (const field of ['startsAt', 'endsAt'] as const) {
       const v = a[field];
       if (v === undefined || v === null) continue;
-      const ms = typeof v === 'string' ? parseApiTime(v) : undefined;
+      let ms: number | undefined;
+      if (typeof v === 'string') {
+        ms = times.get(v);
+        if (ms === undefined && !times.has(v)) {
+          ms = parseApiTime(v);
+          times.set(v, ms);
+        }
+      }
       if (ms === undefined) {
         return {
           ok: false,
