@@ -154,6 +154,8 @@ async function main() {
           processCpuPercent: Math.round((cpuMs / wall) * 1000) / 10,
           msPerGroupEvaluation: Math.round((cpuMs / evals) * 1000) / 1000,
           msPerRuleEvaluation: Math.round((cpuMs / (evals * RULES)) * 1000) / 1000,
+          userMsPerGroupEvaluation: Math.round((cpu.user / evals) * 1) / 1000,
+          systemMsPerGroupEvaluation: Math.round((cpu.system / evals) * 1) / 1000,
         },
       },
       null,
