@@ -4,19 +4,21 @@
  * Prints scheduling jitter p50/p99 (query arrival − slot time for each group's first rule) and the ruler
  * process' CPU time per group evaluation and per rule evaluation, then runs the same rules in Prometheus' own
  * rule manager (if /usr/bin/prometheus exists; BENCH_PROMETHEUS=0 skips it) and prints the CPU ratio.
+ * Redis is a private redis-server (no persistence) started for the run, so its CPU (from /proc) is Klaxon's
+ * alone: it is printed on its own and added to the ruler's for a second, all-in ratio.
  *
  *   npx tsx bench/ruler.ts   # BENCH_GROUPS, BENCH_RULES, BENCH_INTERVAL_MS, BENCH_SECONDS, BENCH_CONCURRENCY override
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createRuler } from '../src/app/ruler.js';
 import type { RuleConfig, RuleGroupConfig } from '../src/config/rules/types.js';
-import { RULE_EVAL_QUEUE } from '../src/rules/scheduler.js';
 import type { PostableAlert } from '../src/rules/sender.js';
+import { startRedis } from '../test/support/redis-server.js';
 import { prometheusAvailable, runPrometheusRuleManager } from './ruler-prometheus.js';
 
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 1000);
@@ -41,6 +43,14 @@ async function startDelayPercentiles(metrics: Registry) {
   };
   return { samples: total, p50: at(50), p99: at(99) };
 }
+
+/** Process CPU milliseconds (user + system) from /proc/<pid>/stat. */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
 async function main() {
   const standin = spawn(process.execPath, [new URL('./ruler-query-standin.mjs', import.meta.url).pathname], {
@@ -76,11 +86,12 @@ async function main() {
     });
   }
 
-  const id = Math.random().toString(36).slice(2, 8);
-  const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 1 });
-  const bullConnection = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
-  const keyPrefix = `klaxon-bench-ruler-${id}:`;
-  const queuePrefix = `{klaxon-bench-ruler-${id}}`;
+  const redisServer = await startRedis({ persistence: false });
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
+  const bullConnection = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+  const keyPrefix = 'klaxon-bench-ruler:';
+  const queuePrefix = '{klaxon-bench-ruler}';
   let sent = 0;
   const metrics = new Registry();
   const ruler = createRuler(
@@ -114,9 +125,11 @@ async function main() {
   const it0 = await iterations();
   const measureStart = Date.now();
   const cpu0 = process.cpuUsage();
+  const redisCpu0 = processCpuMs(redisPid);
   const wall0 = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const cpu = process.cpuUsage(cpu0);
+  const redisCpuMs = processCpuMs(redisPid) - redisCpu0;
   const wall = performance.now() - wall0;
   const evals = (await iterations()) - it0;
   await ruler.stop();
@@ -152,10 +165,12 @@ async function main() {
         },
         cpu: {
           processCpuPercent: Math.round((cpuMs / wall) * 1000) / 10,
-          msPerGroupEvaluation: Math.round((cpuMs / evals) * 1000) / 1000,
-          msPerRuleEvaluation: Math.round((cpuMs / (evals * RULES)) * 1000) / 1000,
-          userMsPerGroupEvaluation: Math.round((cpu.user / evals) * 1) / 1000,
-          systemMsPerGroupEvaluation: Math.round((cpu.system / evals) * 1) / 1000,
+          msPerGroupEvaluation: round3(cpuMs / evals),
+          msPerRuleEvaluation: round3(cpuMs / (evals * RULES)),
+          userMsPerGroupEvaluation: round3(cpu.user / 1000 / evals),
+          systemMsPerGroupEvaluation: round3(cpu.system / 1000 / evals),
+          redisMsPerGroupEvaluation: round3(redisCpuMs / evals),
+          withRedisMsPerGroupEvaluation: round3((cpuMs + redisCpuMs) / evals),
         },
       },
       null,
@@ -166,12 +181,13 @@ async function main() {
   if (prometheusAvailable() && process.env.BENCH_PROMETHEUS !== '0') {
     console.log(`same rules in Prometheus' own rule manager for ${SECONDS}s…`);
     const prom = await runPrometheusRuleManager(GROUPS, RULES, INTERVAL, SECONDS);
-    const klaxonMs = cpuMs / evals;
+    const ratio = (ms: number) => Math.round((ms / evals / prom.msPerGroupEvaluation) * 10) / 10;
     console.log(
       JSON.stringify(
         {
           prometheus: prom,
-          cpuPerGroupEvaluationRatioKlaxonToPrometheus: Math.round((klaxonMs / prom.msPerGroupEvaluation) * 10) / 10,
+          cpuPerGroupEvaluationRatioKlaxonToPrometheus: ratio(cpuMs),
+          cpuPerGroupEvaluationRatioKlaxonWithRedisToPrometheus: ratio(cpuMs + redisCpuMs),
         },
         null,
         2,
@@ -179,17 +195,10 @@ async function main() {
     );
   }
 
-  const q = new Queue(RULE_EVAL_QUEUE, { connection: bullConnection, prefix: queuePrefix });
-  await q.obliterate({ force: true });
-  await q.close();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
   await redis.quit();
   await bullConnection.quit();
+  await redisServer.stop();
+  await redisServer.remove();
 }
 
 await main();
