@@ -40,7 +40,9 @@ export type Ruler = Component & { reload(groups: RuleGroupConfig[]): Promise<voi
  * Redis, hands alerts to the sender, and serves Prometheus' `/api/v1/rules` and `/api/v1/alerts`.
  */
 export function createRuler(deps: Deps, opts: RulerOptions): Ruler {
-  const datasource = new PrometheusQueryClient(opts.datasource);
+  const concurrency = opts.concurrency ?? 32;
+  // Each group evaluation has at most one query in flight, so one socket per parallel evaluation suffices.
+  const datasource = new PrometheusQueryClient({ maxSockets: concurrency, ...opts.datasource });
   // The template `query` function runs at the slot time itself, not ts − query_offset (§2.2).
   const query = async (q: string, evalTimeMs: number) => (await datasource.query(q, evalTimeMs)).samples;
   const expand: TemplateExpander = (ruleName, text, data, ts) =>
@@ -62,7 +64,7 @@ export function createRuler(deps: Deps, opts: RulerOptions): Ruler {
     resendDelayMs: opts.resendDelayMs ?? 60_000,
     onQueryError: opts.onQueryError ?? 'keep',
     datasourceDownAfterMs: opts.datasourceDownAfterMs,
-    concurrency: opts.concurrency ?? 32,
+    concurrency,
     outageToleranceMs: opts.outageToleranceMs ?? 3_600_000,
   });
   const evaluating = opts.evaluate ?? true;

@@ -54,7 +54,7 @@ export class PrometheusQueryClient implements QueryClient {
   private readonly headers: Record<string, string>;
   private readonly timeoutParam: string;
 
-  constructor(private readonly cfg: DatasourceConfig & { maxSockets?: number }) {
+  constructor(private readonly cfg: DatasourceConfig) {
     this.name = cfg.url;
     const url = new URL(`${cfg.url.replace(/\/+$/, '')}/api/v1/query`);
     const secure = url.protocol === 'https:';

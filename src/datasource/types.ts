@@ -7,6 +7,8 @@ export interface DatasourceConfig {
   headers?: Record<string, string>;
   basicAuth?: { username: string; password: string };
   bearerToken?: string;
+  /** Parallel connections; further queries wait for a free one (their timeout runs meanwhile). Default 64. */
+  maxSockets?: number;
 }
 
 /** One float sample of an instant-query result; `value` may be NaN or ±Infinity. */
