@@ -49,6 +49,16 @@ describe('RuleStateStore', () => {
     expect((await store.loadMany(['g1', 'missing'])).get('missing')).toEqual(emptyGroupState());
   });
 
+  it('round-trips a group with more alerts than one HSET chunk of the save script takes', async () => {
+    const st = sampleState(30_000);
+    const rule = st.rules['k.0'];
+    if (rule?.kind !== 'alerting') throw new Error('sample state changed');
+    const template = rule.alerts.f1!;
+    for (let i = 0; i < 1200; i++) rule.alerts[`fp${i}`] = { ...template, labels: { alertname: 'A', i: String(i) } };
+    expect(await store.save('g4', st, 'tok', 60_000)).toBe(true);
+    expect(await store.load('g4')).toEqual(st);
+  });
+
   it('fences writes: an older or equal slot never overwrites newer state', async () => {
     await store.save('g2', sampleState(20_000), 'a', 60_000);
     expect(await store.save('g2', sampleState(19_000), 'b', 60_000)).toBe(false);
