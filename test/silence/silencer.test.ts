@@ -90,6 +90,10 @@ describe('SilenceIndex.mutedBy', () => {
     expect(idx.mutedBy(labels, T + 21)).toEqual(['by-regex']);
     // A clock that goes back recomputes too.
     expect(idx.mutedBy(labels, T)).toEqual(['by-regex', 'ends-first']);
+    // Keyed by fingerprint instead of the label set: the same answers.
+    for (const t of [T, T + 5, T + 11, T + 21, T])
+      expect(idx.mutedBy(labels, t, 'fp-disk')).toEqual(idx.mutedBy(labels, t));
+    expect(idx.mutedBy({ alertname: 'Mem' }, T, 'fp-mem')).toEqual([]);
     // Label sets that only differ in how names and values split are different keys.
     const tricky = new SilenceIndex([sil('ab', [eq('a', 'b')])], T);
     expect(tricky.mutedBy({ a: 'b' }, T)).toEqual(['ab']);

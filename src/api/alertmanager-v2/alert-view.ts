@@ -6,16 +6,21 @@ import type { FastifyReply } from 'fastify';
 import type { Alert, IngestResult, PostableAlert } from '../../alerts/types.js';
 import type { AlertmanagerConfig, RouteConfig } from '../../config/alertmanager/types.js';
 import type { GroupInfo } from '../../dispatch/groups.js';
-import type { Placement, Silencer } from '../../dispatch/index.js';
+import type { Placement } from '../../dispatch/index.js';
 import type { Labels } from '../../labels/labels.js';
 import { type Matcher, matchesAll, parseMatcher } from '../../labels/matcher.js';
 import { type CompiledRegex, compileAnchored } from '../../labels/regex.js';
 import { boolParam, formatApiTime, listParam, sendJsonString } from './wire.js';
 
+/** The router's Silencer, which may take the alert's fingerprint as a cheaper cache key (the silences component's does). */
+export interface AlertSilencer {
+  mutedBy(labels: Labels, now: number, fingerprint?: string): string[];
+}
+
 export interface AlertsBackend {
   now(): number;
   config(): AlertmanagerConfig;
-  silencer: Silencer | undefined;
+  silencer: AlertSilencer | undefined;
   ingest(alerts: PostableAlert[]): Promise<IngestResult>;
   unresolvedAlerts(now: number): Promise<Alert[]>;
   alertsByFingerprint(fps: string[]): Promise<Map<string, Alert>>;
@@ -40,7 +45,7 @@ export function alertStatus(
   now: number,
   mutedBy: string[] = [],
 ): AlertStatus {
-  const silencedBy = backend.silencer?.mutedBy(alert.labels, now) ?? [];
+  const silencedBy = backend.silencer?.mutedBy(alert.labels, now, alert.fingerprint) ?? [];
   const inhibitedBy = inhibitor(alert);
   const suppressed = silencedBy.length > 0 || inhibitedBy.length > 0 || mutedBy.length > 0;
   return { state: suppressed ? 'suppressed' : 'active', silencedBy, inhibitedBy, mutedBy };
