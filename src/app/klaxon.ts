@@ -98,6 +98,7 @@ export async function startKlaxon(options: KlaxonOptions): Promise<KlaxonInstanc
     silencer: silences.silencer,
     externalURL: settings.externalURL,
     labelNames: settings.validationScheme,
+    sendResolvedWhenSilenced: settings.notify.sendResolvedWhenSilenced,
     runWorker: roles.has('router'),
   });
   const routerRef = router;

@@ -14,6 +14,8 @@ export interface RouterOptions {
   config: AlertmanagerConfig;
   notifier: Notifier;
   silencer?: Silencer;
+  /** Resolved notices for alerts resolved while silenced; default off, as Alertmanager. */
+  sendResolvedWhenSilenced?: boolean;
   externalURL: string;
   /** Label-name validation on ingest (SEMANTICS §0.2); default `utf8`. */
   labelNames?: NameValidation;
@@ -43,6 +45,7 @@ export function createRouter(deps: Deps, opts: RouterOptions): Router {
     config,
     notifier: opts.notifier,
     silencer: opts.silencer,
+    sendResolvedWhenSilenced: opts.sendResolvedWhenSilenced ?? false,
     externalURL: opts.externalURL,
     alerts: store,
     runWorker: opts.runWorker ?? true,

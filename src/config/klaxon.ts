@@ -62,6 +62,7 @@ export const klaxonFileSchema = z
         attempts: z.number().int().positive().optional(),
         backoff: durationString.optional(),
         concurrency: z.number().int().positive().optional(),
+        send_resolved_when_silenced: z.boolean().optional(),
       })
       .strict()
       .optional(),
@@ -99,7 +100,7 @@ export interface KlaxonSettings {
   apiTokens: NonNullable<KlaxonFile['api_tokens']>;
   basicAuthUsers: Record<string, string>;
   /** Delivery retries: attempts before a notification becomes a dead letter, first backoff delay. */
-  notify: { attempts: number; backoff: string; concurrency: number };
+  notify: { attempts: number; backoff: string; concurrency: number; sendResolvedWhenSilenced: boolean };
   anonymousScopes: NonNullable<KlaxonFile['anonymous_scopes']>;
 }
 
@@ -226,6 +227,7 @@ export function resolveSettings(file: KlaxonFile, overrides: SettingOverrides, b
       attempts: file.notify?.attempts ?? 8,
       backoff: file.notify?.backoff ?? '1s',
       concurrency: file.notify?.concurrency ?? 16,
+      sendResolvedWhenSilenced: file.notify?.send_resolved_when_silenced ?? false,
     },
     anonymousScopes: file.anonymous_scopes ?? [],
   };

@@ -20,6 +20,8 @@ export interface DispatcherOptions {
   config: AlertmanagerConfig;
   notifier: Notifier;
   silencer?: Silencer | undefined;
+  /** Resolved notices for alerts resolved while silenced (SEMANTICS §9 row 9); default off. */
+  sendResolvedWhenSilenced?: boolean;
   externalURL: string;
   alerts: AlertStore;
   /** Concurrent flushes per instance. */
@@ -103,6 +105,7 @@ export class Dispatcher {
       config: () => this.config,
       notifier: opts.notifier,
       silencer: opts.silencer,
+      sendResolvedWhenSilenced: opts.sendResolvedWhenSilenced ?? false,
       externalURL: opts.externalURL,
       alerts: opts.alerts,
       groups: this.groups,

@@ -21,6 +21,8 @@ export interface GroupFlusherOptions {
   config: () => AlertmanagerConfig;
   notifier: Notifier;
   silencer: Silencer | undefined;
+  /** See FlushContext; default off, as Alertmanager. */
+  sendResolvedWhenSilenced?: boolean;
   externalURL: string;
   alerts: AlertStore;
   groups: GroupStore;
@@ -72,6 +74,8 @@ export class GroupFlusher {
       route,
       config: this.opts.config(),
       silencer: this.opts.silencer,
+      sendResolvedWhenSilenced: this.opts.sendResolvedWhenSilenced ?? false,
+      silencedResolved: new Set(),
       storedAlerts: () => this.opts.alerts.listUnresolved(now),
     };
     const resolved: [string, number][] = snapshot
@@ -105,6 +109,7 @@ export class GroupFlusher {
         repeatIntervalMs: ctx.route.repeatIntervalMs,
         externalURL: this.opts.externalURL,
         alerts,
+        silencedResolved: ctx.silencedResolved,
       },
       integrations,
       entries,

@@ -19,6 +19,12 @@ export interface FlushContext {
   route: RouteConfig;
   config: AlertmanagerConfig;
   silencer: Silencer | undefined;
+  /**
+   * SEMANTICS §9 row 9, opt-in: resolved alerts muted by a silence still reach integrations that were told
+   * they were firing, so a paged incident gets closed. The silences stage collects them in `silencedResolved`.
+   */
+  sendResolvedWhenSilenced: boolean;
+  silencedResolved: Set<string>;
   /** All stored alerts (inhibition sources are searched among all of them, SEMANTICS §4.6). */
   storedAlerts(): Promise<Alert[]>;
 }

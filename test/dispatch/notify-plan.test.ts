@@ -51,4 +51,31 @@ describe('planNotifications (SEMANTICS §5.6, §5.7)', () => {
       { integration: withoutResolved, entry: { timestamp: NOW, firing: [], resolved: ['a'] } },
     ]);
   });
+
+  describe('send_resolved_when_silenced (SEMANTICS §9 row 9)', () => {
+    const toldFiring = { timestamp: NOW - 5000, firing: ['a', 'b'], resolved: [] };
+    const neverTold = { timestamp: NOW - 5000, firing: ['b'], resolved: [] };
+
+    it('sends a silenced resolved alert only where send_resolved is on and it was notified firing', () => {
+      const plan = planNotifications(
+        { ...input([snap('a', 'resolved'), snap('b', 'firing')]), silencedResolved: new Set(['a']) },
+        [withResolved, { ...withResolved, index: 2 }, withoutResolved],
+        [toldFiring, neverTold, toldFiring],
+      );
+      expect(plan.send.map((r) => [r.integrationIndex, r.alerts.map((a) => a.fingerprint), r.resolvedHashes])).toEqual([
+        [0, ['a', 'b'], ['a']],
+      ]);
+      // Integration 2 never saw `a` firing and 1 has no send_resolved: for them `a` stays muted, nothing changed.
+      expect(plan.writes).toEqual([]);
+    });
+
+    it('a group left with only silenced resolved alerts notifies nobody who never saw them', () => {
+      const plan = planNotifications(
+        { ...input([snap('a', 'resolved')]), silencedResolved: new Set(['a']) },
+        [withResolved, withoutResolved],
+        [neverTold, toldFiring],
+      );
+      expect(plan).toEqual({ send: [], writes: [] });
+    });
+  });
 });

@@ -12,6 +12,11 @@ export interface PlanInput {
   externalURL: string;
   /** The alerts left after the filtering stages, in §5.4 order. */
   alerts: AlertSnapshot[];
+  /**
+   * Resolved alerts among `alerts` that a silence mutes (kept by `send_resolved_when_silenced`): each goes only
+   * to integrations with send_resolved whose last notification had it firing.
+   */
+  silencedResolved?: ReadonlySet<string>;
 }
 
 export interface NflogWrite {
@@ -38,12 +43,14 @@ export function planNotifications(
 ): NotifyPlan {
   const firing = input.alerts.filter((a) => a.status === 'firing');
   const firingHashes = firing.map((a) => a.fingerprint);
-  const resolvedHashes = input.alerts.filter((a) => a.status === 'resolved').map((a) => a.fingerprint);
   const firingSet = new Set(firingHashes);
-  const resolvedSet = new Set(resolvedHashes);
   const plan: NotifyPlan = { send: [], writes: [] };
   integrations.forEach((integration, i) => {
     const entry = entries[i] ?? null;
+    const alerts = alertsFor(input, integration, entry);
+    if (alerts.length === 0) return;
+    const resolvedHashes = alerts.filter((a) => a.status === 'resolved').map((a) => a.fingerprint);
+    const resolvedSet = new Set(resolvedHashes);
     const decision = decideNotify(
       entry,
       firingSet,
@@ -53,7 +60,7 @@ export function planNotifications(
       integration.sendResolved,
     );
     if (!decision.notify) return;
-    const sent = integration.sendResolved ? input.alerts : firing;
+    const sent = integration.sendResolved ? alerts : firing;
     if (sent.length === 0) {
       plan.writes.push({
         integration,
@@ -77,4 +84,12 @@ export function planNotifications(
     });
   });
   return plan;
+}
+
+/** The alerts one integration is told about: all of them, less silenced resolved ones it never saw firing. */
+function alertsFor(input: PlanInput, integration: IntegrationInfo, entry: NflogEntry | null): AlertSnapshot[] {
+  const muted = input.silencedResolved;
+  if (!muted || muted.size === 0) return input.alerts;
+  const notifiedFiring = new Set(integration.sendResolved ? (entry?.firing ?? []) : []);
+  return input.alerts.filter((a) => !muted.has(a.fingerprint) || notifiedFiring.has(a.fingerprint));
 }
