@@ -5,7 +5,7 @@ import type { Deps } from '../app/component.js';
 import type { AlertmanagerConfig, RouteConfig } from '../config/alertmanager/types.js';
 import type { Labels } from '../labels/labels.js';
 import type { Notifier } from '../notify/types.js';
-import { type FlushGroup, GroupFlusher } from './flush.js';
+import { type FlushGroup, type FlushHead, GroupFlusher } from './flush.js';
 import { FlushOutcomes } from './flush-outcome.js';
 import { type GroupMember, GroupStore } from './groups.js';
 import { DispatchKeys } from './keys.js';
@@ -198,6 +198,13 @@ export class Dispatcher {
       }
     }
     const list = [...batches.values()];
+    const flushes = this.worker !== undefined;
+    // A new group_wait-0 group is due as soon as it is added: its nflog read goes out with the add (see FlushHead).
+    const nflog = list.map(({ placement }) =>
+      flushes && placement.route.groupWaitMs === 0
+        ? this.flusher.readNflog(placement.groupKey, placement.route.receiver)
+        : undefined,
+    );
     const results = await this.groups.addMany(
       list.map(({ placement, members }) => ({
         groupId: placement.groupId,
@@ -209,21 +216,24 @@ export class Dispatcher {
         members,
       })),
       now,
-      this.worker !== undefined,
+      flushes,
     );
+    let stored: Map<string, Alert> | undefined;
     const ticks: FlushJob[] = [];
     results.forEach((result, i) => {
       const { placement } = list[i]!;
       if (result.kind === 'none') return;
       ticks.push({ groupId: placement.groupId, ts: result.next });
-      if (result.kind === 'flush') this.flushInBackground(placement, result.members, now);
+      if (result.kind !== 'flush') return;
+      const head = nflog[i] && { nflog: nflog[i], stored: (stored ??= new Map(alerts.map((a) => [a.fingerprint, a]))) };
+      this.flushInBackground(placement, result.members, now, head);
     });
     await this.schedule(ticks, now);
   }
 
-  private flushInBackground(group: FlushGroup, members: Map<string, number>, now: number): void {
+  private flushInBackground(group: FlushGroup, members: Map<string, number>, now: number, head?: FlushHead): void {
     this.flusher
-      .flush(group, members, now)
+      .flush(group, members, now, head)
       .catch((err: unknown) => this.deps.logger.error({ err, groupId: group.groupId }, 'group flush failed'));
   }
 

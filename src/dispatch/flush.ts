@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AlertStore } from '../alerts/store.js';
+import type { Alert } from '../alerts/types.js';
 import type { AlertmanagerConfig, RouteConfig } from '../config/alertmanager/types.js';
 import type { Labels } from '../labels/labels.js';
 import type { IntegrationInfo, Notifier } from '../notify/types.js';
@@ -31,6 +32,14 @@ export interface GroupFlusherOptions {
   logger: Logger;
 }
 
+/** What the ingest that made a group due already holds for its flush (one round trip less). */
+export interface FlushHead {
+  /** The group's notification log entries, per integration of its receiver, read alongside the group add. */
+  nflog: Promise<(NflogEntry | null)[]>;
+  /** The alerts just stored by the ingest, by fingerprint. */
+  stored: Map<string, Alert>;
+}
+
 /** The group a flush is for. */
 export interface FlushGroup {
   groupId: string;
@@ -50,16 +59,25 @@ function nflogKey(groupKey: string, receiver: string, integration: IntegrationIn
 export class GroupFlusher {
   constructor(private readonly opts: GroupFlusherOptions) {}
 
+  /** The notification log entries of a group, per integration of its receiver (`FlushHead.nflog`). */
+  readNflog(groupKey: string, receiver: string): Promise<(NflogEntry | null)[]> {
+    const integrations = this.opts.notifier.integrationsFor(receiver);
+    const entries = Promise.all(integrations.map((i) => this.opts.nflog.get(nflogKey(groupKey, receiver, i))));
+    entries.catch(() => undefined); // awaited by notify(); a flush that ends before it just drops it
+    return entries;
+  }
+
   /** One flush of a group (SEMANTICS §5.4, §5.5). */
-  async flush(group: FlushGroup, members: Map<string, number>, now: number): Promise<void> {
+  async flush(group: FlushGroup, members: Map<string, number>, now: number, head?: FlushHead): Promise<void> {
     const { groupId, route } = group;
     const integrations = this.opts.notifier.integrationsFor(route.receiver);
     // The notification log does not depend on the alerts: read both at once (one round trip less per flush).
-    const entries = Promise.all(
-      integrations.map((i) => this.opts.nflog.get(nflogKey(group.groupKey, route.receiver, i))),
-    );
-    entries.catch(() => undefined); // awaited by notify(); a flush that ends before it just drops it
-    const stored = await this.opts.alerts.get([...members.keys()]);
+    const entries = head?.nflog ?? this.readNflog(group.groupKey, route.receiver);
+    // The versions the ingest just wrote are the stored ones when the group saw exactly those.
+    const known = head && [...members].every(([fp, updatedAt]) => head.stored.get(fp)?.updatedAt === updatedAt);
+    const stored = known
+      ? new Map([...members.keys()].map((fp) => [fp, head.stored.get(fp)!]))
+      : await this.opts.alerts.get([...members.keys()]);
     await this.opts.groups.forget(
       groupId,
       [...members.keys()].filter((fp) => !stored.has(fp)),
