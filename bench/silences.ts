@@ -25,7 +25,7 @@ import { startAlertmanager } from '../test/support/binaries.js';
 
 const SILENCES = Number(process.env.BENCH_SILENCES ?? 10_000);
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 10_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 25);
+const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const WARMUP = 5;
 const H = 3600_000;
 

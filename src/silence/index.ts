@@ -19,7 +19,7 @@ interface Entry {
 
 /** Silences with the same matcher list: the list is evaluated once per alert for all of them. */
 interface Group {
-  test: (labels: Labels) => boolean;
+  matchers: CompiledMatchers;
   /** Sorted by id, so a label set muted by one group needs no sorting. */
   entries: Entry[];
 }
@@ -41,7 +41,7 @@ const ANSWER_LIMIT = 100_000;
 const NONE: string[] = [];
 
 function memoized(m: Matcher): (value: string | undefined) => boolean {
-  if (m.type === '=' || m.type === '!=') return (v) => m.matches(v);
+  if (m.type === '!=') return (v) => m.matches(v);
   const memo = new Map<string, boolean>();
   return (v) => {
     const key = v ?? '';
@@ -55,12 +55,30 @@ function memoized(m: Matcher): (value: string | undefined) => boolean {
   };
 }
 
-function compile(matchers: Matcher[]): (labels: Labels) => boolean {
-  const tests = matchers.map((m) => ({ name: m.name, test: memoized(m) }));
-  return (labels) => {
-    for (const t of tests) if (!t.test(labels[t.name])) return false;
+/**
+ * A silence's matcher list as one test. Equality matchers (most of them, and the most selective) are plain
+ * comparisons checked first; only the others go through a per-matcher function.
+ */
+class CompiledMatchers {
+  private readonly eqNames: string[] = [];
+  private readonly eqValues: string[] = [];
+  private readonly others: { name: string; test: (value: string | undefined) => boolean }[] = [];
+
+  constructor(matchers: Matcher[]) {
+    for (const m of matchers) {
+      if (m.type === '=') {
+        this.eqNames.push(m.name);
+        this.eqValues.push(m.value);
+      } else this.others.push({ name: m.name, test: memoized(m) });
+    }
+  }
+
+  matches(labels: Labels): boolean {
+    for (let i = 0; i < this.eqNames.length; i++)
+      if ((labels[this.eqNames[i]!] ?? '') !== this.eqValues[i]) return false;
+    for (const o of this.others) if (!o.test(labels[o.name])) return false;
     return true;
-  };
+  }
 }
 
 /** An injective key of a label set (length-prefixed, so any characters are safe); order as given. */
@@ -93,7 +111,7 @@ export class SilenceIndex {
       const signature = matchers.map((m) => `${m.name}\u0000${m.type}\u0000${m.value}`).join('\u0001');
       let group = groups.get(signature);
       if (!group) {
-        group = { test: compile(matchers), entries: [] };
+        group = { matchers: new CompiledMatchers(matchers), entries: [] };
         groups.set(signature, group);
         const k = indexKey(matchers);
         if (k === undefined) this.unindexed.push(group);
@@ -134,11 +152,11 @@ export class SilenceIndex {
 
   private matchingGroups(labels: Labels): Group[] {
     const out: Group[] = [];
-    for (const g of this.unindexed) if (g.test(labels)) out.push(g);
+    for (const g of this.unindexed) if (g.matchers.matches(labels)) out.push(g);
     if (this.byLabel.size > 0) {
       for (const name in labels) {
         const list = this.byLabel.get(key(name, labels[name]!));
-        if (list) for (const g of list) if (g.test(labels)) out.push(g);
+        if (list) for (const g of list) if (g.matchers.matches(labels)) out.push(g);
       }
     }
     return out;
