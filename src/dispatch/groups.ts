@@ -47,6 +47,18 @@ export type TickResult =
   | { kind: 'reaped' }
   | { kind: 'flush'; next: number; members: Map<string, number> };
 
+// The dispatcher hands the same group-labels object for every batch of a group (cached placements).
+const labelsJsonCache = new WeakMap<Labels, string>();
+
+function labelsJson(labels: Labels): string {
+  let json = labelsJsonCache.get(labels);
+  if (json === undefined) {
+    json = JSON.stringify(labels);
+    labelsJsonCache.set(labels, json);
+  }
+  return json;
+}
+
 function addResult(reply: (number | string)[]): AddResult {
   const code = Number(reply[0]);
   if (code === 0) return { kind: 'none' };
@@ -107,7 +119,7 @@ export class GroupStore {
         const g = groups[i]!;
         keys.push(this.keys.groupMeta(g.groupId), this.keys.groupMembers(g.groupId));
         const interval = claimDue ? (g.groupIntervalMs ?? -1) : -1;
-        args.push(g.groupWaitMs, interval, g.groupKey, g.routeId, JSON.stringify(g.labels), g.members.length);
+        args.push(g.groupWaitMs, interval, g.groupKey, g.routeId, labelsJson(g.labels), g.members.length);
         for (const m of g.members) args.push(m.fingerprint, m.updatedAt, m.startsAt);
       }
       pipeline.klaxonGroupAdd(keys.length, ...keys, ...args);
