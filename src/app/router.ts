@@ -16,6 +16,8 @@ export interface RouterOptions {
   silencer?: Silencer;
   /** Resolved notices for alerts resolved while silenced; default off, as Alertmanager. */
   sendResolvedWhenSilenced?: boolean;
+  /** See DispatcherOptions. */
+  enqueueLeaseMs?: number;
   externalURL: string;
   /** Label-name validation on ingest (SEMANTICS §0.2); default `utf8`. */
   labelNames?: NameValidation;
@@ -46,6 +48,7 @@ export function createRouter(deps: Deps, opts: RouterOptions): Router {
     notifier: opts.notifier,
     silencer: opts.silencer,
     sendResolvedWhenSilenced: opts.sendResolvedWhenSilenced ?? false,
+    ...(opts.enqueueLeaseMs ? { enqueueLeaseMs: opts.enqueueLeaseMs } : {}),
     externalURL: opts.externalURL,
     alerts: store,
     runWorker: opts.runWorker ?? true,

@@ -22,6 +22,8 @@ export interface DispatcherOptions {
   silencer?: Silencer | undefined;
   /** Resolved notices for alerts resolved while silenced (SEMANTICS §9 row 9); default off. */
   sendResolvedWhenSilenced?: boolean;
+  /** How long a notification claim may stand before its job is enqueued (default 15 s; tests shorten it). */
+  enqueueLeaseMs?: number;
   externalURL: string;
   alerts: AlertStore;
   /** Concurrent flushes per instance. */
@@ -106,6 +108,7 @@ export class Dispatcher {
       notifier: opts.notifier,
       silencer: opts.silencer,
       sendResolvedWhenSilenced: opts.sendResolvedWhenSilenced ?? false,
+      ...(opts.enqueueLeaseMs ? { enqueueLeaseMs: opts.enqueueLeaseMs } : {}),
       externalURL: opts.externalURL,
       alerts: opts.alerts,
       groups: this.groups,

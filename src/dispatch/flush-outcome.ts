@@ -25,12 +25,22 @@ export class FlushOutcomes {
 
   /**
    * Claim the single outstanding-notification slot of the request's integration; false while another
-   * notification for it is queued or retrying (any instance). The claim lives until the outcome handler
-   * releases it; `ttlMs` only frees the slot of an outcome that was never reported.
+   * notification for it is queued or retrying (any instance). The claim starts as a short lease (`leaseMs`)
+   * that `confirm` extends once the notify job exists, so a flusher that dies between claiming and
+   * enqueueing blocks the integration for the lease only, not for the whole retry horizon.
    */
-  async claim(request: NotificationRequest, ttlMs: number): Promise<boolean> {
-    const ttl = Math.max(1, Math.round(ttlMs));
+  async claim(request: NotificationRequest, leaseMs: number): Promise<boolean> {
+    const ttl = Math.max(1, Math.round(leaseMs));
     return (await this.redis.klaxonClaimNotify(this.claimKey(request), notificationJobId(request), ttl)) === 1;
+  }
+
+  /**
+   * After the enqueue: the claim lives until the outcome handler releases it; `ttlMs` only frees the slot of
+   * an outcome that was never reported.
+   */
+  async confirm(request: NotificationRequest, ttlMs: number): Promise<void> {
+    const ttl = Math.max(1, Math.round(ttlMs));
+    await this.redis.klaxonExtendNotify(this.claimKey(request), notificationJobId(request), ttl);
   }
 
   /** Free the slot if this request still owns it (a newer notification may own it after the safety TTL). */

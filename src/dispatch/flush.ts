@@ -3,7 +3,7 @@ import type { AlertStore } from '../alerts/store.js';
 import type { Alert } from '../alerts/types.js';
 import type { AlertmanagerConfig, RouteConfig } from '../config/alertmanager/types.js';
 import type { Labels } from '../labels/labels.js';
-import type { IntegrationInfo, Notifier } from '../notify/types.js';
+import type { IntegrationInfo, NotificationRequest, Notifier } from '../notify/types.js';
 import type { NflogEntry } from './decide.js';
 import type { FlushOutcomes } from './flush-outcome.js';
 import type { GroupStore } from './groups.js';
@@ -16,6 +16,11 @@ import { activeIntervalsStage, muteIntervalsStage } from './stages/time-interval
 
 /** Claim safety TTL when the notifier does not say how long its retries can last. */
 const DEFAULT_CLAIM_TTL_MS = 3600_000;
+/**
+ * How long a claim may stand before its notification is enqueued (normally milliseconds): if the flusher
+ * dies in between, the next flush after this lease sends instead.
+ */
+const ENQUEUE_LEASE_MS = 15_000;
 const STAGES: Stage[] = [inhibitStage, activeIntervalsStage, muteIntervalsStage, silencesStage];
 
 export interface GroupFlusherOptions {
@@ -24,6 +29,8 @@ export interface GroupFlusherOptions {
   silencer: Silencer | undefined;
   /** See FlushContext; default off, as Alertmanager. */
   sendResolvedWhenSilenced?: boolean;
+  /** See ENQUEUE_LEASE_MS (tests shorten it). */
+  enqueueLeaseMs?: number;
   externalURL: string;
   alerts: AlertStore;
   groups: GroupStore;
@@ -143,7 +150,11 @@ export class GroupFlusher {
     // The flush record is opened in the same round trip as the claims, for every planned send; when some
     // integration is busy (rare) it is cut down below before anything is enqueued, so no outcome sees it unsettled.
     const [claimed] = await Promise.all([
-      Promise.all(plan.send.map((request) => this.opts.outcomes.claim(request, claimTtl))),
+      Promise.all(
+        plan.send.map((request) =>
+          this.opts.outcomes.claim(request, Math.min(this.opts.enqueueLeaseMs ?? ENQUEUE_LEASE_MS, claimTtl)),
+        ),
+      ),
       this.opts.outcomes.open(
         ctx.groupKey,
         receiver,
@@ -164,14 +175,20 @@ export class GroupFlusher {
     // resolved alerts everywhere, so its record settles none (or goes, when nothing was enqueued).
     if (owned.length < plan.send.length) await this.opts.outcomes.shrink(ctx.groupKey, receiver, ctx.now, owned.length);
     if (owned.length === 0) return plan.send.length;
+    const enqueued: NotificationRequest[] = [];
     for (const request of owned) {
       try {
         await this.opts.notifier.enqueue(request);
+        enqueued.push(request);
       } catch (err) {
         this.opts.logger.error({ err, groupKey: ctx.groupKey, receiver }, 'enqueueing a notification failed');
         await this.opts.outcomes.handle(request, { delivered: false, reason: String(err) });
       }
     }
+    // Unconfirmed, a claim only lapses after its lease: at worst one more send of a queued notification.
+    await Promise.all(enqueued.map((r) => this.opts.outcomes.confirm(r, claimTtl))).catch((err: unknown) =>
+      this.opts.logger.warn({ err, groupKey: ctx.groupKey, receiver }, 'confirming notification claims failed'),
+    );
     return plan.send.length;
   }
 }

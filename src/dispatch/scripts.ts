@@ -20,6 +20,7 @@ declare module 'ioredis' {
     klaxonGroupRemoveResolved(meta: string, members: string, ...args: (string | number)[]): Result<number, Context>;
     klaxonClaimNotify(claim: string, token: string, ttlMs: number): Result<number, Context>;
     klaxonReleaseNotify(claim: string, token: string): Result<number, Context>;
+    klaxonExtendNotify(claim: string, token: string, ttlMs: number): Result<number, Context>;
     klaxonFlushOutcome(record: string, delivered: '1' | '0'): Result<[number, string, string], Context>;
   }
 }
@@ -34,6 +35,7 @@ export function defineDispatchScripts(redis: Redis): void {
   redis.defineCommand('klaxonGroupRemoveResolved', { numberOfKeys: 2, lua: lua('group-remove-resolved') });
   redis.defineCommand('klaxonClaimNotify', { numberOfKeys: 1, lua: lua('claim-notify') });
   redis.defineCommand('klaxonReleaseNotify', { numberOfKeys: 1, lua: lua('release-notify') });
+  redis.defineCommand('klaxonExtendNotify', { numberOfKeys: 1, lua: lua('extend-notify') });
   redis.defineCommand('klaxonFlushOutcome', { numberOfKeys: 1, lua: lua('flush-outcome') });
   defined.add(redis);
 }

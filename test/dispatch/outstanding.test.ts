@@ -89,6 +89,50 @@ describe('outstanding notifications', () => {
   });
 });
 
+describe('a flusher that dies between claiming and enqueueing', () => {
+  it('blocks the integration only for the enqueue lease; the next flush after it sends', async () => {
+    const sent: NotificationRequest[] = [];
+    let calls = 0;
+    const deps: Deps = {
+      redis,
+      bullConnection: bull,
+      keyPrefix: `${PREFIX}lease:`,
+      queuePrefix: `{${PREFIX}lease}`,
+      logger: pino({ level: 'silent' }),
+      metrics: new Registry(),
+      now: Date.now,
+    };
+    // The first enqueue never returns, as if the process died right after claiming; later ones record.
+    const notifier: Notifier = {
+      integrationsFor: (): IntegrationInfo[] => [{ type: 'webhook', index: 0, sendResolved: true }],
+      enqueue: (request) => (calls++ === 0 ? new Promise<void>(() => {}) : (sent.push(request), Promise.resolve())),
+      retryHorizonMs: () => 600_000,
+    };
+    const router = createRouter(deps, {
+      config: config!,
+      notifier,
+      externalURL: 'http://klaxon',
+      enqueueLeaseMs: 1500,
+    });
+    await router.start();
+    try {
+      const t0 = Date.now();
+      await router.ingest([{ labels: { alertname: 'L', n: '1' }, startsAt: t0, endsAt: t0 + 600_000 }]);
+      await waitUntil(() => sent.length >= 1);
+      expect(calls).toBeGreaterThanOrEqual(2);
+      // Not before the lease ran out (group_interval is 300 ms, so earlier flushes found the claim held).
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(1500);
+      expect(sent[0]!.alerts.map((a) => a.labels.n)).toEqual(['1']);
+      // Once enqueued, the claim is confirmed for the retry horizon: no more sends while it is outstanding.
+      await sleep(2000);
+      expect(sent).toHaveLength(1);
+    } finally {
+      await router.stop();
+      await new Queue('group-flush', { connection: bull, prefix: `{${PREFIX}lease}` }).obliterate({ force: true });
+    }
+  }, 20_000);
+});
+
 async function waitUntil(cond: () => boolean): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!cond() && Date.now() < deadline) await sleep(20);
