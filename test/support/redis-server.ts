@@ -20,6 +20,7 @@ export async function startRedis(opts: { persistence: boolean }): Promise<TestRe
   let child: ChildProcess | undefined;
   const ping = async () => {
     const client = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => {}); // a refused connection is the answer "not up yet"
     try {
       await client.connect();
       return (await client.ping()) === 'PONG' ? true : undefined;
