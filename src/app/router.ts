@@ -66,9 +66,10 @@ export function createRouter(deps: Deps, opts: RouterOptions): Router {
       if (r.ok) valid.push(r.alert);
       else errors.push(r.error);
     }
-    const { stored, written } = await store.merge(valid, now);
-    // The alert write is already queued on the connection, ahead of the group additions: one round trip for both.
-    await Promise.all([written, dispatcher.insert(stored, now)]);
+    const { stored, write } = await store.merge(valid, now);
+    // The alert write goes in the group additions' pipeline, ahead of them: one round trip for both, and a flush
+    // on any instance never sees a group member without its alert.
+    await dispatcher.insert(stored, now, write);
     return { accepted: valid.length, errors };
   }
 

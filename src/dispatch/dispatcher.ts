@@ -1,5 +1,5 @@
 import { type Job, Queue, Worker } from 'bullmq';
-import type { AlertStore } from '../alerts/store.js';
+import type { AlertStore, AlertWrite } from '../alerts/store.js';
 import type { Alert } from '../alerts/types.js';
 import type { Deps } from '../app/component.js';
 import type { AlertmanagerConfig, RouteConfig } from '../config/alertmanager/types.js';
@@ -186,9 +186,10 @@ export class Dispatcher {
   /**
    * Put freshly stored alerts into their groups and arm the timers of new groups. A group due at once
    * (group_wait 0, an old alert) is flushed from here when this instance runs flushes: its tick is claimed by
-   * the same script call, one round trip sooner than through a timer.
+   * the same script call, one round trip sooner than through a timer. `write` (the alerts' own write) is sent
+   * in the same pipeline, ahead of the group additions.
    */
-  async insert(alerts: Alert[], now: number): Promise<void> {
+  async insert(alerts: Alert[], now: number, write?: AlertWrite): Promise<void> {
     const batches = new Map<string, { placement: Placement; members: GroupMember[] }>();
     for (const alert of alerts) {
       for (const placement of this.place(alert.labels)) {
@@ -220,6 +221,7 @@ export class Dispatcher {
       })),
       now,
       flushes,
+      write,
     );
     let stored: Map<string, Alert> | undefined;
     const ticks: FlushJob[] = [];

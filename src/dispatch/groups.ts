@@ -1,7 +1,8 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Labels } from '../labels/labels.js';
 import { type DispatchKeys, groupBucket, shortHash } from './keys.js';
 import './scripts.js';
+import { execOrThrow } from '../alerts/store.js';
 
 /** Upstream reaps empty aggregation groups every 30s; a group empty this long is recreated on the next alert. */
 export const REAP_EMPTY_GROUP_MS = 30_000;
@@ -100,9 +101,21 @@ export class GroupStore {
   /**
    * `add` for the groups touched by one ingest batch: one script call per hash-tag bucket, all in one pipeline
    * (one write and one round trip). With `claimDue`, a group due at once has its tick claimed in the same call.
+   * `before` queues commands (the alerts' write) ahead of the additions in the same pipeline; their errors throw.
    */
-  async addMany(groups: GroupAddition[], now: number, claimDue = false): Promise<AddResult[]> {
-    if (groups.length === 0) return [];
+  async addMany(
+    groups: GroupAddition[],
+    now: number,
+    claimDue = false,
+    before?: (pipeline: ChainableCommander) => void,
+  ): Promise<AddResult[]> {
+    const pipeline = this.redis.pipeline();
+    before?.(pipeline);
+    const offset = pipeline.length;
+    if (groups.length === 0) {
+      if (offset > 0) await execOrThrow(pipeline);
+      return [];
+    }
     const buckets = new Map<number, number[]>();
     groups.forEach((g, i) => {
       const bucket = groupBucket(g.groupId);
@@ -110,7 +123,6 @@ export class GroupStore {
       if (list) list.push(i);
       else buckets.set(bucket, [i]);
     });
-    const pipeline = this.redis.pipeline();
     const calls = [...buckets.values()];
     for (const indices of calls) {
       const keys: string[] = [];
@@ -126,9 +138,13 @@ export class GroupStore {
     }
     pipeline.sadd(this.keys.groupIndex(), ...groups.map((g) => g.groupId));
     const results = (await pipeline.exec()) ?? [];
+    for (let c = 0; c < offset; c++) {
+      const [err] = results[c] ?? [new Error('missing pipeline reply')];
+      if (err) throw err;
+    }
     const out: AddResult[] = new Array(groups.length);
     calls.forEach((indices, c) => {
-      const [err, replies] = results[c] ?? [new Error('missing pipeline reply'), null];
+      const [err, replies] = results[offset + c] ?? [new Error('missing pipeline reply'), null];
       if (err) throw err;
       indices.forEach((i, k) => {
         out[i] = addResult((replies as (number | string)[][])[k]!);

@@ -65,4 +65,25 @@ describe('AlertStore on Redis', () => {
     expect((await store.get(['old0', 'old2499', 'recent', 'a'])).size).toBe(2);
     expect(await redis.zcard(`${PREFIX}{alerts}`)).toBe(await redis.hlen(`${PREFIX}{alerts}:json`));
   });
+
+  it("re-reads the unresolved alerts only after some instance's write or garbage collection", async () => {
+    const other = new AlertStore(redis, PREFIX);
+    const fps = async (s: AlertStore, now: number) => (await s.listUnresolved(now)).map((a) => a.fingerprint).sort();
+    const later = NOW + 3 * RESOLVED_RETENTION_MS;
+    await store.put([alert('c1', { startsAt: later, endsAt: later + 60_000 })], later);
+    expect(await fps(store, later)).toEqual(['c1']);
+    // Cached, yet a later `now` still drops what resolved meanwhile.
+    expect(await fps(store, later + 60_000)).toEqual([]);
+    await other.put([alert('c2', { startsAt: later, endsAt: later + 120_000 })], later);
+    expect(await fps(store, later)).toEqual(['c1', 'c2']);
+    // An earlier `now` than the cached read is never answered from it.
+    expect(await fps(store, later - 1)).toEqual(['c1', 'c2']);
+    await redis.hset(`${PREFIX}{alerts}:json`, 'c1', JSON.stringify(alert('c1', { endsAt: later + 1 })));
+    expect(await fps(store, later), 'no write through the store: still cached').toEqual(['c1', 'c2']);
+    await other.put([alert('old', { endsAt: NOW - 1000 })], later);
+    expect(await fps(store, later)).toEqual(['c1', 'c2']);
+    await redis.hset(`${PREFIX}{alerts}:json`, 'c2', JSON.stringify(alert('c2', { endsAt: later + 1 })));
+    expect(await other.collectGarbage(later)).toBeGreaterThan(0);
+    expect(await fps(store, later + 2)).toEqual([]);
+  });
 });
