@@ -29,9 +29,33 @@ receivers:
       - url: http://127.0.0.1:9/hook
 `;
 
-// Every key with its type and serialized value, hashed in Redis so a snapshot is one round trip. BullMQ workers
-// rewrite their `stalled-check` marker on a timer (every 30 s) whatever the requests do; it holds no data.
+// Every key with its type and its logical content, hashed in Redis so a snapshot is one round trip. Content,
+// not DUMP bytes: a large hash's DUMP follows its dict order, which Redis' incremental rehashing changes on
+// reads and in the background without any write. BullMQ workers rewrite their `stalled-check` marker on a
+// timer (every 30 s) whatever the requests do; it holds no data.
 const FINGERPRINT_DB = `
+local function sorted(list)
+  table.sort(list)
+  return table.concat(list, '\\1')
+end
+local function content(k, t)
+  if t == 'string' then return redis.call('GET', k) end
+  if t == 'hash' then
+    local flat = redis.call('HGETALL', k)
+    local entries = {}
+    for i = 1, #flat, 2 do entries[#entries + 1] = flat[i] .. '\\2' .. flat[i + 1] end
+    return sorted(entries)
+  end
+  if t == 'set' then return sorted(redis.call('SMEMBERS', k)) end
+  if t == 'zset' then return table.concat(redis.call('ZRANGE', k, 0, -1, 'WITHSCORES'), '\\1') end
+  if t == 'list' then return table.concat(redis.call('LRANGE', k, 0, -1), '\\1') end
+  if t == 'stream' then
+    local parts = {}
+    for _, e in ipairs(redis.call('XRANGE', k, '-', '+')) do parts[#parts + 1] = e[1] .. '\\2' .. table.concat(e[2], '\\2') end
+    return table.concat(parts, '\\1')
+  end
+  return ''
+end
 local all = redis.call('KEYS', '*')
 local keys = {}
 for _, k in ipairs(all) do
@@ -40,8 +64,8 @@ end
 table.sort(keys)
 local parts = {}
 for _, k in ipairs(keys) do
-  local dump = redis.call('DUMP', k)
-  parts[#parts + 1] = redis.sha1hex(k .. '\\0' .. redis.call('TYPE', k).ok .. '\\0' .. (dump or ''))
+  local t = redis.call('TYPE', k).ok
+  parts[#parts + 1] = redis.sha1hex(k .. '\\0' .. t .. '\\0' .. content(k, t))
 end
 return {#keys, redis.sha1hex(table.concat(parts, ',')), table.concat(keys, '\\n'), table.concat(parts, '\\n')}
 `;
