@@ -187,7 +187,13 @@ export async function startKlaxon(options: KlaxonOptions): Promise<KlaxonInstanc
   });
 
   // Serve first so /-/ready can say what is missing; components start once Redis answers.
-  await app.listen({ host, port });
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    // Nothing has started yet: release the Redis connections so a failed start leaves nothing behind.
+    await Promise.allSettled([app.close(), redis.close()]);
+    throw err;
+  }
   const started: Component[] = [];
   let startError: string | undefined;
   let stopRequested = false;

@@ -145,6 +145,24 @@ describe('a Klaxon instance', () => {
   });
 });
 
+describe('start-up on a port in use', () => {
+  it('rejects with EADDRINUSE', async () => {
+    const dir = await configDir({ 'alertmanager.yml': amConfig('http://127.0.0.1:1'), 'rules.yml': 'groups: []\n' });
+    const settings = settingsFor(dir, {});
+    const first = await startKlaxon({ settings, logger: pino({ level: 'silent' }) });
+    try {
+      const taken = first.url.replace(/^http:\/\//, '');
+      await expect(
+        startKlaxon({ settings: settingsFor(dir, { listenAddress: taken }), logger: pino({ level: 'silent' }) }),
+      ).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    } finally {
+      await first.stop();
+      await rm(dir, { recursive: true, force: true });
+      await cleanup(settings.keyPrefix);
+    }
+  });
+});
+
 describe('start-up without Redis', () => {
   it('says Redis is unreachable on /-/ready and becomes ready once Redis starts', async () => {
     const port = await freePort();

@@ -22,9 +22,19 @@ const RUN_ID = randomBytes(4).toString('hex');
 const prefixes: string[] = [];
 
 const start: StartInstance = async (configPath, name) => {
-  const port = await freePort();
+  // The port is picked before listening (the external URL names it), so another process may take it first.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(await freePort(), configPath, name);
+    } catch (err) {
+      if (attempt === 3 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
+};
+
+async function startOn(port: number, configPath: string, name: string) {
   const keyPrefix = `klaxon-test-scenarios-${RUN_ID}-${name.slice(0, 2)}:`;
-  prefixes.push(keyPrefix);
+  if (!prefixes.includes(keyPrefix)) prefixes.push(keyPrefix);
   const settings = resolveSettings(
     {},
     {
@@ -44,7 +54,7 @@ const start: StartInstance = async (configPath, name) => {
     logger: pino({ level: process.env.KLAXON_TEST_LOG ?? 'silent' }),
   });
   return { port, stop: () => instance.stop() };
-};
+}
 
 const cases = loadScenarios();
 const results = new Map<string, string[]>();
