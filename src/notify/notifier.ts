@@ -85,7 +85,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     );
   let plugins = opts.plugins;
   let registry = buildRegistry(opts.receivers, opts.templates, plugins);
-  let worker: Worker<NotifyJobData> | undefined;
+  let workers: Worker<NotifyJobData>[] = [];
   const stopping = new AbortController();
   // Every running send (up to `concurrency`) listens for shutdown.
   setMaxListeners(0, stopping.signal);
@@ -224,28 +224,41 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
 
     async start() {
       if (opts.runWorker === false) return;
-      worker = new Worker<NotifyJobData>(NOTIFY_QUEUE, deliver, {
-        connection: deps.bullConnection,
-        prefix: deps.queuePrefix,
-        concurrency: opts.concurrency ?? 16,
-      });
-      worker.on('error', (err) => deps.logger.error({ err: redactError(err) }, 'notify worker error'));
-      await worker.waitUntilReady();
+      // `concurrency` workers of one job each rather than one worker of `concurrency` jobs: a BullMQ worker with
+      // room for more jobs fetches again before it starts a job it just got, one Redis round trip on every
+      // notification of an idle instance. Each job added wakes one blocked worker, so they still deliver in
+      // parallel; one stalled-job check per instance is enough (it covers the whole queue).
+      workers = Array.from(
+        { length: opts.concurrency ?? 16 },
+        (_, i) =>
+          new Worker<NotifyJobData>(NOTIFY_QUEUE, deliver, {
+            connection: deps.bullConnection,
+            prefix: deps.queuePrefix,
+            concurrency: 1,
+            skipStalledCheck: i > 0,
+          }),
+      );
+      for (const w of workers) {
+        w.on('error', (err) => deps.logger.error({ err: redactError(err) }, 'notify worker error'));
+      }
+      await Promise.all(workers.map((w) => w.waitUntilReady()));
     },
 
     notReadyReason() {
       if (opts.runWorker === false) return null;
-      return worker?.isRunning() ? null : 'notify worker is not running';
+      return workers.length > 0 && workers.every((w) => w.isRunning()) ? null : 'notify worker is not running';
     },
 
     async stop() {
-      if (worker) {
-        const w = worker;
+      const running = workers;
+      workers = [];
+      if (running.length > 0) {
         const timeout = new Promise<'timeout'>((r) => setTimeout(r, opts.stopTimeoutMs ?? 10_000, 'timeout').unref());
-        if ((await Promise.race([w.close(), timeout])) === 'timeout') {
+        const closed = Promise.all(running.map((w) => w.close()));
+        if ((await Promise.race([closed, timeout])) === 'timeout') {
           // Running sends are cut off; their jobs come back as stalled and are retried by another instance.
           stopping.abort();
-          await w.close(true);
+          await Promise.all(running.map((w) => w.close(true)));
         }
       }
       await queue.close();
