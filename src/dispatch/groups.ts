@@ -131,8 +131,12 @@ export class GroupStore {
         const g = groups[i]!;
         keys.push(this.keys.groupMeta(g.groupId), this.keys.groupMembers(g.groupId));
         const interval = claimDue ? (g.groupIntervalMs ?? -1) : -1;
-        args.push(g.groupWaitMs, interval, g.groupKey, g.routeId, labelsJson(g.labels), g.members.length);
-        for (const m of g.members) args.push(m.fingerprint, m.updatedAt, m.startsAt);
+        // The script only needs the earliest startsAt (does an old alert make the group due?), not one per alert;
+        // starting from `now`, which is never old, keeps an empty or future-only batch from counting.
+        let earliest = now;
+        for (const m of g.members) if (m.startsAt < earliest) earliest = m.startsAt;
+        args.push(g.groupWaitMs, interval, g.groupKey, g.routeId, labelsJson(g.labels), earliest, g.members.length);
+        for (const m of g.members) args.push(m.fingerprint, m.updatedAt);
       }
       pipeline.klaxonGroupAdd(keys.length, ...keys, ...args);
     }

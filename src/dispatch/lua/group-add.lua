@@ -2,8 +2,8 @@
 -- their timers. One call per bucket per ingest batch: each group reads its meta hash once and writes only what
 -- changes.
 -- KEYS: per group, its meta hash then its members hash (fingerprint -> updatedAt).
--- ARGV: now, reapAfterMs, then per group: groupWaitMs, groupIntervalMs, groupKey, routeId, groupLabelsJson, n,
---   then n times (fp, updatedAt, startsAt).
+-- ARGV: now, reapAfterMs, then per group: groupWaitMs, groupIntervalMs, groupKey, routeId, groupLabelsJson,
+--   the earliest startsAt of the group's alerts in this batch, n, then n times (fp, updatedAt).
 -- Returns per group {0} when its timer stands, {1, next} when a tick must be scheduled at next, or, when the group
 -- is due now and groupIntervalMs > 0, {2, nextTick, fp1, updatedAt1, ...}: the tick was claimed here as
 -- group-tick.lua would (timer re-armed to nextTick), so the caller flushes the listed members at once.
@@ -31,24 +31,17 @@ local function add(meta, members, a)
   end
 
   local armed = next
-  local fields = {}
-  local first = a + 5
-  local last = first + 3 * tonumber(ARGV[a + 4]) - 1
-  for i = first, last, 3 do
-    fields[#fields + 1] = ARGV[i]
-    fields[#fields + 1] = ARGV[i + 1]
-    -- An old alert joining a group that has not flushed yet makes it flush at once (dispatch.go insert).
-    if not flushed and tonumber(ARGV[i + 2]) + groupWait < now and next > now then
-      next = now
-      schedule = true
-    end
-    -- unpack() has a stack limit: write big batches in slices.
-    if #fields >= 1000 then
-      redis.call('HSET', members, unpack(fields))
-      fields = {}
-    end
+  -- An old alert joining a group that has not flushed yet makes it flush at once (dispatch.go insert).
+  if not flushed and tonumber(ARGV[a + 4]) + groupWait < now and next > now then
+    next = now
+    schedule = true
   end
-  if #fields > 0 then redis.call('HSET', members, unpack(fields)) end
+  local first = a + 6
+  local last = first + 2 * tonumber(ARGV[a + 5]) - 1
+  -- unpack() has a stack limit: write big batches in slices of 500 members.
+  for from = first, last, 1000 do
+    redis.call('HSET', members, unpack(ARGV, from, math.min(from + 999, last)))
+  end
   if emptySince ~= nil then redis.call('HDEL', meta, 'emptySince') end
   if schedule and next <= now and interval > 0 then
     -- Due now: claim this tick like group-tick.lua, sparing the caller a round trip before the flush.
