@@ -8,7 +8,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
-import { expectPositioned, FUZZ_TIMEOUT_MS, failOnProcessErrors, RUNS } from './support.js';
+import { expectPositioned, FUZZ_TIMEOUT_MS, failOnProcessErrors, RUNS, rawText } from './support.js';
 
 failOnProcessErrors();
 
@@ -140,8 +140,6 @@ const structured = fc
   )
   .map((doc) => JSON.stringify(doc));
 
-const raw = fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 200 }));
-
 describe('alertmanager.yml fuzzing', () => {
   it(
     'returns a config or positioned errors for 10,000 generated files',
@@ -151,7 +149,7 @@ describe('alertmanager.yml fuzzing', () => {
           fc.oneof(
             { weight: 5, arbitrary: mutated },
             { weight: 4, arbitrary: structured },
-            { weight: 1, arbitrary: raw },
+            { weight: 1, arbitrary: rawText },
           ),
           fc.constantFrom('utf8' as const, 'legacy' as const),
           (source, validationScheme) => {

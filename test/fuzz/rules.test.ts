@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULE_LOAD_OPTIONS, parseRuleFile } from '../../src/config/rules/index.js';
 import { checkRuleTemplate } from '../../src/template/index.js';
 import { CORPUS } from '../config-rules/corpus.js';
-import { expectPositioned, FUZZ_TIMEOUT_MS, failOnProcessErrors, RUNS } from './support.js';
+import { expectPositioned, FUZZ_TIMEOUT_MS, failOnProcessErrors, RUNS, rawText } from './support.js';
 
 failOnProcessErrors();
 
@@ -111,8 +111,6 @@ function toBlockYaml(v: unknown, indent = ''): string {
   return JSON.stringify(v) ?? 'null';
 }
 
-const raw = fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 200 }));
-
 describe('rule file fuzzing', () => {
   it(
     'returns groups or positioned problems for 10,000 generated files',
@@ -122,7 +120,7 @@ describe('rule file fuzzing', () => {
           fc.oneof(
             { weight: 5, arbitrary: mutated },
             { weight: 4, arbitrary: structured },
-            { weight: 1, arbitrary: raw },
+            { weight: 1, arbitrary: rawText },
           ),
           fc.constantFrom('utf8' as const, 'legacy' as const),
           (source, validationScheme) => {

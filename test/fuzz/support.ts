@@ -1,4 +1,5 @@
 /** Shared checks for the fuzz targets: process-level failure capture and the shape of a positioned problem. */
+import fc from 'fast-check';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type ConfigProblem, formatProblem } from '../../src/config/errors.js';
 
@@ -38,3 +39,9 @@ export const RUNS = { numRuns: 10_000 } as const;
 
 /** 10,000 cases take seconds on an idle machine; the limit only guards against a hang on a loaded one. */
 export const FUZZ_TIMEOUT_MS = 240_000;
+
+/** Raw input for the file loaders: arbitrary bytes and arbitrary Unicode text, up to 200 units. */
+export const rawText = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.string({ unit: 'grapheme', maxLength: 200 }),
+);
