@@ -34,6 +34,18 @@ const redis = new Redis({ host: '127.0.0.1', port: 6379 });
 const bull = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+function depsFor(keyPrefix: string, queuePrefix: string): Deps {
+  return {
+    redis,
+    bullConnection: bull,
+    keyPrefix,
+    queuePrefix,
+    logger: pino({ level: 'silent' }),
+    metrics: new Registry(),
+    now: Date.now,
+  };
+}
+
 afterAll(async () => {
   await new Queue('group-flush', { connection: bull, prefix: QUEUE_PREFIX }).obliterate({ force: true });
   const keys = await redis.keys(`${PREFIX}*`);
@@ -44,15 +56,7 @@ afterAll(async () => {
 describe('outstanding notifications', () => {
   it('holds later flushes until the outcome, then notifies only the difference; a dead letter is re-sent', async () => {
     const sent: NotificationRequest[] = [];
-    const deps: Deps = {
-      redis,
-      bullConnection: bull,
-      keyPrefix: PREFIX,
-      queuePrefix: QUEUE_PREFIX,
-      logger: pino({ level: 'silent' }),
-      metrics: new Registry(),
-      now: Date.now,
-    };
+    const deps = depsFor(PREFIX, QUEUE_PREFIX);
     // A notifier whose deliveries stay pending until the test reports their outcome.
     const notifier: Notifier = {
       integrationsFor: (): IntegrationInfo[] => [{ type: 'webhook', index: 0, sendResolved: true }],
@@ -93,15 +97,7 @@ describe('a flusher that dies between claiming and enqueueing', () => {
   it('blocks the integration only for the enqueue lease; the next flush after it sends', async () => {
     const sent: NotificationRequest[] = [];
     let calls = 0;
-    const deps: Deps = {
-      redis,
-      bullConnection: bull,
-      keyPrefix: `${PREFIX}lease:`,
-      queuePrefix: `{${PREFIX}lease}`,
-      logger: pino({ level: 'silent' }),
-      metrics: new Registry(),
-      now: Date.now,
-    };
+    const deps = depsFor(`${PREFIX}lease:`, `{${PREFIX}lease}`);
     // The first enqueue never returns, as if the process died right after claiming; later ones record.
     const notifier: Notifier = {
       integrationsFor: (): IntegrationInfo[] => [{ type: 'webhook', index: 0, sendResolved: true }],
