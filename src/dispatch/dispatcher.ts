@@ -202,10 +202,10 @@ export class Dispatcher {
       }
     }
     const list = [...batches.values()];
-    const flushes = this.worker !== undefined;
+    const flushing = this.worker !== undefined;
     // A new group_wait-0 group is due as soon as it is added: its nflog read goes out with the add (see FlushHead).
     const nflog = list.map(({ placement }) =>
-      flushes && placement.route.groupWaitMs === 0
+      flushing && placement.route.groupWaitMs === 0
         ? this.flusher.readNflog(placement.groupKey, placement.route.receiver)
         : undefined,
     );
@@ -220,24 +220,29 @@ export class Dispatcher {
         members,
       })),
       now,
-      flushes,
+      flushing,
       write,
     );
     let stored: Map<string, Alert> | undefined;
     const ticks: FlushJob[] = [];
+    const flushes: Promise<void>[] = [];
     results.forEach((result, i) => {
       const { placement } = list[i]!;
       if (result.kind === 'none') return;
       ticks.push({ groupId: placement.groupId, ts: result.next });
       if (result.kind !== 'flush') return;
       const head = nflog[i] && { nflog: nflog[i], stored: (stored ??= new Map(alerts.map((a) => [a.fingerprint, a]))) };
-      this.flushInBackground(placement, result.members, now, head);
+      flushes.push(this.flushLogged(placement, result.members, now, head));
     });
+    // Due flushes first: queueing the ticks is JavaScript work on the same thread that would sit between the
+    // flush's round trips (POST→notification latency). The claimed tick is already stored in the group (next),
+    // so a crash in between leaves it to resumeTimers, as a crash before any scheduling does.
+    await Promise.all(flushes);
     await this.schedule(ticks, now);
   }
 
-  private flushInBackground(group: FlushGroup, members: Map<string, number>, now: number, head?: FlushHead): void {
-    this.flusher
+  private flushLogged(group: FlushGroup, members: Map<string, number>, now: number, head?: FlushHead): Promise<void> {
+    return this.flusher
       .flush(group, members, now, head)
       .catch((err: unknown) => this.deps.logger.error({ err, groupId: group.groupId }, 'group flush failed'));
   }

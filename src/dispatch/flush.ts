@@ -3,7 +3,7 @@ import type { AlertStore } from '../alerts/store.js';
 import type { Alert } from '../alerts/types.js';
 import type { AlertmanagerConfig, RouteConfig } from '../config/alertmanager/types.js';
 import type { Labels } from '../labels/labels.js';
-import type { IntegrationInfo, NotificationRequest, Notifier } from '../notify/types.js';
+import type { ClaimKeeper, IntegrationInfo, NotificationRequest, Notifier } from '../notify/types.js';
 import type { NflogEntry } from './decide.js';
 import type { FlushOutcomes } from './flush-outcome.js';
 import type { GroupStore } from './groups.js';
@@ -17,8 +17,8 @@ import { activeIntervalsStage, muteIntervalsStage } from './stages/time-interval
 /** Claim safety TTL when the notifier does not say how long its retries can last. */
 const DEFAULT_CLAIM_TTL_MS = 3600_000;
 /**
- * How long a claim may stand before its notification is enqueued (normally milliseconds): if the flusher
- * dies in between, the next flush after this lease sends instead.
+ * How long a claim may stand before its notification is enqueued (normally milliseconds) or while its first
+ * attempt runs in-process (renewed meanwhile): if the flusher dies, the next flush after this lease sends instead.
  */
 const ENQUEUE_LEASE_MS = 15_000;
 const STAGES: Stage[] = [inhibitStage, activeIntervalsStage, muteIntervalsStage, silencesStage];
@@ -177,6 +177,7 @@ export class GroupFlusher {
     if (owned.length === 0) return plan.send.length;
     const enqueued: NotificationRequest[] = [];
     for (const request of owned) {
+      if (this.opts.notifier.deliverNow?.(request, this.claimKeeper(request, claimTtl))) continue;
       try {
         await this.opts.notifier.enqueue(request);
         enqueued.push(request);
@@ -185,10 +186,23 @@ export class GroupFlusher {
         await this.opts.outcomes.handle(request, { delivered: false, reason: String(err) });
       }
     }
-    // Unconfirmed, a claim only lapses after its lease: at worst one more send of a queued notification.
-    await Promise.all(enqueued.map((r) => this.opts.outcomes.confirm(r, claimTtl))).catch((err: unknown) =>
-      this.opts.logger.warn({ err, groupKey: ctx.groupKey, receiver }, 'confirming notification claims failed'),
-    );
+    await this.confirm(enqueued, claimTtl);
     return plan.send.length;
+  }
+
+  /** Unconfirmed, a claim only lapses after its lease: at worst one more send of a queued notification. */
+  private async confirm(requests: NotificationRequest[], claimTtl: number): Promise<void> {
+    await Promise.all(requests.map((r) => this.opts.outcomes.confirm(r, claimTtl))).catch((err: unknown) =>
+      this.opts.logger.warn({ err, groupKey: requests[0]?.groupKey }, 'confirming notification claims failed'),
+    );
+  }
+
+  /** An in-process attempt keeps the short lease while it runs, and the full claim once it is queued. */
+  private claimKeeper(request: NotificationRequest, claimTtl: number): ClaimKeeper {
+    const lease = Math.min(this.opts.enqueueLeaseMs ?? ENQUEUE_LEASE_MS, claimTtl);
+    return {
+      renew: () => this.opts.outcomes.confirm(request, lease),
+      queued: () => this.confirm([request], claimTtl),
+    };
   }
 }

@@ -7,6 +7,18 @@ import type { NotificationRequest } from './types.js';
  * flushTs) is a new one. Custom ids may not contain ':' nor be all digits, hence hex behind a letter.
  */
 export function notificationJobId(request: NotificationRequest): string {
+  let id = ids.get(request);
+  if (id === undefined) {
+    id = computeJobId(request);
+    ids.set(request, id);
+  }
+  return id;
+}
+
+/** Claims, enqueue and delivery records of one request all ask for its id. */
+const ids = new WeakMap<NotificationRequest, string>();
+
+function computeJobId(request: NotificationRequest): string {
   const content = createHash('sha256').update(JSON.stringify(request)).digest('hex');
   const key = [request.groupKey, request.receiver, request.integration, String(request.integrationIndex), content];
   return `n${createHash('sha256').update(key.join('\u0000')).digest('hex').slice(0, 40)}`;

@@ -9,6 +9,7 @@ import { redactError } from './redact.js';
 import { type IntegrationPlugin, IntegrationRegistry } from './registry.js';
 import type { TemplateRenderer } from './template-data.js';
 import type {
+  ClaimKeeper,
   DeliveryOutcomeHandler,
   DeliveryResult,
   IntegrationInfo,
@@ -33,6 +34,8 @@ export interface NotifierOptions {
   deliveryLogMaxLen?: number;
   /** Longest wait for running deliveries on stop (default 10 s). */
   stopTimeoutMs?: number;
+  /** How often an in-process attempt renews its claim's lease (default 5 s; the dispatcher's lease is 15 s). */
+  claimRenewMs?: number;
   /** Whether this instance delivers (the `notifier` role); without it, it only queues. Default true. */
   runWorker?: boolean;
 }
@@ -51,6 +54,7 @@ export interface DeadLetter {
 
 export type KlaxonNotifier = Component &
   Notifier & {
+    deliverNow(request: NotificationRequest, claim: ClaimKeeper): boolean;
     reload(receivers: ReceiverSettings[], templates: TemplateRenderer, plugins?: IntegrationPlugin[]): void;
     deliveries(receiver: string | undefined, limit: number): Promise<DeliveryRecord[]>;
     deadLetters(limit: number): Promise<DeadLetter[]>;
@@ -60,7 +64,16 @@ export type KlaxonNotifier = Component &
 
 interface NotifyJobData {
   request: NotificationRequest;
+  /** Attempts already made in-process before the notification was queued (`deliverNow`). */
+  priorAttempts?: number;
+  /**
+   * Set when the in-process attempt failed for good (outcome already reported): the job only keeps the
+   * notification in the dead letters, where an operator can retry it.
+   */
+  failedInline?: string;
 }
+
+type DeliveryBase = Omit<NewDeliveryRecord, 'status' | 'error'>;
 
 export const NOTIFY_QUEUE = 'notify';
 /** Outcome reports are retried this often, this far apart (covers a Redis restart of ~half a minute). */
@@ -139,13 +152,12 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     }
   }
 
-  async function deliver(job: Job<NotifyJobData>, token?: string): Promise<Record<string, string> | undefined> {
-    const { request } = job.data;
+  /** One attempt and its metrics; `record` adds the delivery-log entry once the caller knows its status. */
+  async function attempt(request: NotificationRequest, attemptNo: number, jobId: string) {
     const started = deps.now();
     const result = await send(request);
     const latencyMs = deps.now() - started;
     metrics.latency.observe({ receiver: request.receiver, integration: request.integration }, latencyMs / 1000);
-    const attempt = job.attemptsMade + 1;
     const base = {
       time: started,
       receiver: request.receiver,
@@ -154,42 +166,111 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
       groupKey: request.groupKey,
       alerts: request.alerts.length,
       latencyMs,
-      attempt,
-      jobId: job.id ?? '',
+      attempt: attemptNo,
+      jobId,
     };
+    return { result, base };
+  }
+
+  async function giveUp(request: NotificationRequest, base: DeliveryBase, reason: string): Promise<void> {
+    await record({ ...base, status: 'failed', error: reason });
+    await report(request, { delivered: false, reason });
+    deps.logger.warn({ receiver: request.receiver, integration: request.integration, reason }, 'notification failed');
+  }
+
+  async function deliver(job: Job<NotifyJobData>, token?: string): Promise<Record<string, string> | undefined> {
+    const { request, priorAttempts = 0, failedInline } = job.data;
+    if (failedInline !== undefined) throw new UnrecoverableError(failedInline);
+    const { result, base } = await attempt(request, priorAttempts + job.attemptsMade + 1, job.id ?? '');
     if (result.kind === 'delivered') {
       await record({ ...base, status: 'delivered', error: '' });
       await report(request, { delivered: true, receiverData: result.receiverData });
       return result.receiverData;
     }
-    const giveUp = async (reason: string) => {
-      await record({ ...base, status: 'failed', error: reason });
-      await report(request, { delivered: false, reason });
-      deps.logger.warn({ receiver: request.receiver, integration: request.integration, reason }, 'notification failed');
-    };
     if (result.kind === 'permanent') {
-      await giveUp(result.reason);
+      await giveUp(request, base, result.reason);
       throw new UnrecoverableError(result.reason);
     }
     if (result.afterMs !== undefined) {
       // Rate limited: wait as told without spending an attempt; attemptsStarted bounds the loop (LIBRARIES §1.6).
       if (job.attemptsStarted >= maxStarts) {
         const reason = `${result.reason} (rate limited for too long)`;
-        await giveUp(reason);
+        await giveUp(request, base, reason);
         throw new UnrecoverableError(reason);
       }
       await record({ ...base, status: 'rate_limited', error: `${result.reason}; retry after ${result.afterMs} ms` });
       await job.moveToDelayed(deps.now() + result.afterMs, token);
       throw new DelayedError();
     }
-    if (attempt >= (job.opts.attempts ?? 1) || job.attemptsStarted >= maxStarts) {
+    if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1) || job.attemptsStarted >= maxStarts) {
       // Unrecoverable so BullMQ cannot run it again after the outcome was reported.
-      await giveUp(result.reason);
+      await giveUp(request, base, result.reason);
       throw new UnrecoverableError(result.reason);
     }
     await record({ ...base, status: 'retry', error: result.reason });
     throw new Error(result.reason);
   }
+
+  async function enqueue(request: NotificationRequest, extra: Omit<NotifyJobData, 'request'> = {}, delay = 0) {
+    const prior = extra.priorAttempts ?? 0;
+    await queue.add(
+      'notify',
+      { request, ...extra },
+      {
+        jobId: notificationJobId(request),
+        attempts: Math.max(1, attempts - prior),
+        backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 },
+        ...(delay > 0 ? { delay } : {}),
+        removeOnComplete: { count: 1000, age: 3600 },
+        removeOnFail: { count: 10_000 },
+      },
+    );
+  }
+
+  /**
+   * The first attempt of `deliverNow`, then what the queue would do with its result: a retry or a Retry-After
+   * goes to the queue (delayed as BullMQ's backoff would), a permanent failure to the dead letters.
+   */
+  async function deliverInline(request: NotificationRequest, claim: ClaimKeeper): Promise<void> {
+    const renewal = setInterval(() => {
+      claim.renew().catch((err: unknown) => deps.logger.warn({ err: redactError(err) }, 'renewing a claim failed'));
+    }, opts.claimRenewMs ?? 5000);
+    let outcome: Awaited<ReturnType<typeof attempt>>;
+    try {
+      outcome = await attempt(request, 1, notificationJobId(request));
+    } finally {
+      clearInterval(renewal);
+    }
+    const { result, base } = outcome;
+    if (result.kind === 'delivered') {
+      await record({ ...base, status: 'delivered', error: '' });
+      await report(request, { delivered: true, receiverData: result.receiverData });
+      return;
+    }
+    let requeue: { extra: Omit<NotifyJobData, 'request'>; delay: number };
+    if (result.kind === 'permanent' || (result.afterMs === undefined && attempts <= 1)) {
+      await giveUp(request, base, result.reason);
+      requeue = { extra: { failedInline: result.reason }, delay: 0 };
+    } else if (result.afterMs !== undefined) {
+      await record({ ...base, status: 'rate_limited', error: `${result.reason}; retry after ${result.afterMs} ms` });
+      requeue = { extra: {}, delay: result.afterMs };
+    } else {
+      await record({ ...base, status: 'retry', error: result.reason });
+      requeue = { extra: { priorAttempts: 1 }, delay: Math.round(backoffMs * (1 - Math.random() * 0.5)) };
+    }
+    try {
+      await enqueue(request, requeue.extra, requeue.delay);
+    } catch (err) {
+      deps.logger.error({ err: redactError(err), groupKey: request.groupKey }, 'queueing a failed attempt failed');
+      // The claim lapses with its lease and a later flush sends again; report so the flush record settles.
+      if (requeue.extra.failedInline === undefined) await report(request, { delivered: false, reason: String(err) });
+      return;
+    }
+    if (requeue.extra.failedInline === undefined) await claim.queued();
+  }
+
+  let inlineRunning = 0;
+  const inline = new Set<Promise<void>>();
 
   const notifier: KlaxonNotifier = {
     name: 'notifier',
@@ -204,17 +285,20 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     },
 
     async enqueue(request: NotificationRequest): Promise<void> {
-      await queue.add(
-        'notify',
-        { request },
-        {
-          jobId: notificationJobId(request),
-          attempts,
-          backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 },
-          removeOnComplete: { count: 1000, age: 3600 },
-          removeOnFail: { count: 10_000 },
-        },
-      );
+      await enqueue(request);
+    },
+
+    deliverNow(request, claim) {
+      if (workers.length === 0 || stopping.signal.aborted || inlineRunning >= (opts.concurrency ?? 16)) return false;
+      inlineRunning++;
+      const run = deliverInline(request, claim)
+        .catch((err: unknown) => deps.logger.error({ err: redactError(err) }, 'in-process delivery failed'))
+        .finally(() => {
+          inlineRunning--;
+          inline.delete(run);
+        });
+      inline.add(run);
+      return true;
     },
 
     reload(receivers, templates, newPlugins) {
@@ -252,13 +336,14 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     async stop() {
       const running = workers;
       workers = [];
-      if (running.length > 0) {
+      if (running.length > 0 || inline.size > 0) {
         const timeout = new Promise<'timeout'>((r) => setTimeout(r, opts.stopTimeoutMs ?? 10_000, 'timeout').unref());
-        const closed = Promise.all(running.map((w) => w.close()));
+        const closed = Promise.all([...running.map((w) => w.close()), ...inline]);
         if ((await Promise.race([closed, timeout])) === 'timeout') {
-          // Running sends are cut off; their jobs come back as stalled and are retried by another instance.
+          // Running sends are cut off: queued jobs come back as stalled and are retried by another instance,
+          // in-process attempts end as retries and go to the queue.
           stopping.abort();
-          await Promise.all(running.map((w) => w.close(true)));
+          await Promise.all([...running.map((w) => w.close(true)), ...inline]);
         }
       }
       await queue.close();
@@ -286,6 +371,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     async retryDeadLetter(id) {
       const job = await queue.getJob(id);
       if (!job || !(await job.isFailed())) return false;
+      if (job.data.failedInline !== undefined) await job.updateData({ request: job.data.request });
       await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
       return true;
     },

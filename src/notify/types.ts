@@ -57,10 +57,26 @@ export type DeliveryOutcomeHandler = (
   outcome: { delivered: true; receiverData?: Record<string, string> } | { delivered: false; reason: string },
 ) => Promise<void>;
 
+/**
+ * How the dispatcher keeps the claim of a notification delivered in-process (`Notifier.deliverNow`) alive: the
+ * claim starts as a short lease, which lapses (so a later flush sends again) if this process dies mid-send.
+ */
+export interface ClaimKeeper {
+  /** The attempt is still running here: renew the short lease. */
+  renew(): Promise<void>;
+  /** The attempt failed and the notification is now in the durable queue: the claim may last its full horizon. */
+  queued(): Promise<void>;
+}
+
 /** The notifier as the dispatcher sees it. */
 export interface Notifier {
   integrationsFor(receiver: string): IntegrationInfo[];
   enqueue(request: NotificationRequest): Promise<void>;
+  /**
+   * Start the first attempt here and now, skipping the queue's round trips, when this instance delivers and has
+   * a free slot; false otherwise (then `enqueue`). Later attempts go through the queue.
+   */
+  deliverNow?(request: NotificationRequest, claim: ClaimKeeper): boolean;
   /** Longest time from enqueue to the outcome report (all attempts and backoffs), for claim safety TTLs. */
   retryHorizonMs?(): number;
 }

@@ -4,7 +4,9 @@
  * listed in docs/reliability.md.
  */
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DispatchKeys } from '../../src/dispatch/keys.js';
 import { startFakeDatasource } from '../support/datasource.js';
 import { waitFor } from '../support/net.js';
 import { startRedis } from '../support/redis-server.js';
@@ -51,18 +53,29 @@ function tally(deliveries: Delivery[]) {
   return { covered, duplicates: duplicateGroups.length, duplicateGroups };
 }
 
+/** The 15 s lease a notification claim holds until its job is queued or while its in-process attempt runs. */
+const CLAIM_LEASE_MS = 15_000;
+
 /**
- * Notify jobs a SIGKILL left active: the dead worker's jobs stay `active` in Redis until BullMQ's stalled
- * check hands them to another worker, while a live worker's sends finish within milliseconds. Jobs active
- * in every sample over ~1.5 s after the kill are therefore the sends that were in flight at the kill —
- * the only ones allowed to be delivered twice. Returns their group keys.
+ * Sends a SIGKILL left in flight, as group keys: the only ones allowed to be delivered twice. A live instance's
+ * sends finish within milliseconds, a dead one's stay visible: a queued send as a notify job left `active` until
+ * BullMQ's stalled check hands it to another worker, an in-process first attempt as its claim still in its
+ * lease (nobody renews it) until the lease lapses. What is visible in every sample over ~1.5 s after the kill is
+ * therefore what was in flight at the kill.
  */
-async function strandedSends(queue: Queue): Promise<string[]> {
+async function strandedSends(queue: Queue, redis: Redis, keyPrefix: string, groupKeys: string[]): Promise<string[]> {
+  const byClaim = new Map(groupKeys.map((gk) => [new DispatchKeys(keyPrefix).claim(gk, 'sink', 'webhook', 0), gk]));
   const samples: Map<string, string>[] = [];
   for (const wait of [300, 500, 700]) {
     await sleep(wait);
     const active = await queue.getActive();
-    samples.push(new Map(active.filter(Boolean).map((j) => [String(j.id), String(j.data.request?.groupKey)])));
+    const sample = new Map(active.filter(Boolean).map((j) => [String(j.id), String(j.data.request?.groupKey)]));
+    const claims = [...byClaim.keys()];
+    const ttls = await Promise.all(claims.map((k) => redis.pttl(k)));
+    claims.forEach((k, i) => {
+      if (ttls[i]! > 0 && ttls[i]! <= CLAIM_LEASE_MS) sample.set(k, byClaim.get(k)!);
+    });
+    samples.push(sample);
   }
   const [first, ...rest] = samples;
   return [...first!].filter(([id]) => rest.every((s) => s.has(id))).map(([, groupKey]) => groupKey);
@@ -100,6 +113,8 @@ describe.concurrent('faults', () => {
         connection: { host: '127.0.0.1', port: 6379 },
         prefix: `{${cluster.keyPrefix.replace(/:$/, '')}}`,
       });
+      const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+      const groupKeys = [...Array.from({ length: 200 }, (_, g) => `{}:{group="g${g}"}`), '{}:{group="rules"}'];
       progress('kill9', 'cluster of 3 ready');
       try {
         const total = 5000;
@@ -126,7 +141,10 @@ describe.concurrent('faults', () => {
             await sampleActiveAt();
             await victim.kill('SIGKILL');
             kills++;
-            const [inFlight] = await Promise.all([strandedSends(notifyQueue), victim.start()]);
+            const [inFlight] = await Promise.all([
+              strandedSends(notifyQueue, redis, cluster.keyPrefix, groupKeys),
+              victim.start(),
+            ]);
             stranded.push(...inFlight);
             progress('kill9', `killed instance ${victim.index} (kill ${kills}, ${inFlight.length} sends in flight)`);
             progress('kill9', `instance ${victim.index} ready again`);
@@ -172,6 +190,7 @@ describe.concurrent('faults', () => {
         expect(ruleFired).toBe(true);
       } finally {
         await notifyQueue.close();
+        redis.disconnect();
         await cluster.stop();
         await Promise.all([sink.close(), datasource.close()]);
       }

@@ -1,6 +1,8 @@
+import { Queue } from 'bullmq';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveriesRoutes } from '../../src/api/klaxon-v1/deliveries.js';
+import { notificationJobId } from '../../src/notify/job-id.js';
 import { createNotifier, type KlaxonNotifier } from '../../src/notify/notifier.js';
 import type { TemplateRenderer } from '../../src/notify/template-data.js';
 import { webhookBody } from '../../src/notify/webhook/payload.js';
@@ -22,12 +24,20 @@ const noTemplates: TemplateRenderer = {
   },
 };
 
-describe('webhook delivery through the notify queue', () => {
+/**
+ * Every case runs twice: through the queue (`enqueue`), and with the first attempt made in-process (`deliverNow`,
+ * what a flush on a delivering instance does) and later ones through the queue. Both must log, retry, report and
+ * dead-letter alike.
+ */
+describe.each(['queue', 'in-process first attempt'] as const)('webhook delivery: %s', (mode) => {
+  const inProcess = mode === 'in-process first attempt';
   let deps: TestDeps;
   let sink: Sink;
   let notifier: KlaxonNotifier;
   const rec = outcomeRecorder();
   const hits = new Map<string, number>();
+  /** ClaimKeeper calls of in-process attempts, by receiver. */
+  const claimCalls: string[] = [];
 
   beforeAll(async () => {
     deps = await testDeps('notify-webhook');
@@ -76,7 +86,15 @@ describe('webhook delivery through the notify queue', () => {
   async function deliver(receiver: string, extra = {}) {
     const req = request({ receiver, integration: 'webhook', ...extra });
     const before = rec.outcomes.length;
-    await notifier.enqueue(req);
+    if (inProcess) {
+      const claim = {
+        renew: async () => void claimCalls.push(`${receiver} renew`),
+        queued: async () => void claimCalls.push(`${receiver} queued`),
+      };
+      expect(notifier.deliverNow(req, claim)).toBe(true);
+    } else {
+      await notifier.enqueue(req);
+    }
     await rec.waitFor(before + 1);
     return req;
   }
@@ -111,6 +129,20 @@ describe('webhook delivery through the notify queue', () => {
       ['retry', 1],
     ]);
     expect(log[2]!.error).toBe('unexpected status code 503');
+    // The claim is extended once the failed first attempt is in the queue.
+    if (inProcess) expect(claimCalls.filter((c) => c.startsWith('flaky'))).toEqual(['flaky queued']);
+  });
+
+  it('delivered at the first attempt, leaves nothing in the queue', async () => {
+    const req = await deliver('ok', { flushTs: 7 });
+    const id = notificationJobId(req);
+    const log = await notifier.deliveries('ok', 1);
+    expect(log.map((e) => [e.status, e.attempt, e.jobId])).toEqual([['delivered', 1, id]]);
+    const queue = new Queue('notify', { connection: deps.bullConnection, prefix: deps.queuePrefix });
+    // Through the queue, the completed job is kept (removeOnComplete count); in-process, no job was made.
+    expect(Boolean(await queue.getJob(id))).toBe(!inProcess);
+    await queue.close();
+    expect(claimCalls.filter((c) => c.startsWith('ok '))).toEqual([]);
   });
 
   it('fails other 4xx at once and keeps the job as a dead letter', async () => {
@@ -158,14 +190,17 @@ describe('webhook delivery through the notify queue', () => {
     expect([body.alerts.length, body.truncatedAlerts]).toEqual([1, 2]);
   });
 
-  it('enqueues the same request once', async () => {
-    const req = request({ receiver: 'ok', integration: 'webhook', flushTs: 42 });
-    const before = sink.received.length;
-    await Promise.all([notifier.enqueue(req), notifier.enqueue(req)]);
-    await rec.waitFor(rec.outcomes.length + 1);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(sink.received.length - before).toBe(1);
-  });
+  // A queue property: the dispatcher's claim, not the notifier, keeps an in-process attempt single.
+  if (!inProcess) {
+    it('enqueues the same request once', async () => {
+      const req = request({ receiver: 'ok', integration: 'webhook', flushTs: 42 });
+      const before = sink.received.length;
+      await Promise.all([notifier.enqueue(req), notifier.enqueue(req)]);
+      await rec.waitFor(rec.outcomes.length + 1);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(sink.received.length - before).toBe(1);
+    });
+  }
 
   it('serves the delivery log, dead letters and the retry action over HTTP', async () => {
     const app = Fastify();
@@ -198,7 +233,9 @@ describe('webhook delivery through the notify queue', () => {
     expect(notifier.integrationsFor('new')).toEqual([{ type: 'webhook', index: 0, sendResolved: false }]);
     expect(notifier.integrationsFor('ok')).toEqual([]);
     const before = rec.outcomes.length;
-    await notifier.enqueue(request({ receiver: 'gone-after-reload', integration: 'webhook' }));
+    const gone = request({ receiver: 'gone-after-reload', integration: 'webhook' });
+    if (inProcess) expect(notifier.deliverNow(gone, { renew: async () => {}, queued: async () => {} })).toBe(true);
+    else await notifier.enqueue(gone);
     await rec.waitFor(before + 1);
     expect(rec.outcomes[before]!.outcome).toEqual({ delivered: false, reason: 'integration is no longer configured' });
   });
