@@ -17,9 +17,9 @@ import {
   passesStatusFilter,
 } from './alert-view.js';
 import { registerAlertGroupsRoute } from './groups.js';
-import { parseApiTime, sendJsonString, sendSwaggerError } from './wire.js';
+import { bodyParseFailure, parseApiTime, type SwaggerBodyError, sendJsonString, sendSwaggerError } from './wire.js';
 
-type Decoded = { ok: true; alerts: PostableAlert[] } | { ok: false; status: 400 | 422; code: number; message: string };
+type Decoded = { ok: true; alerts: PostableAlert[] } | SwaggerBodyError;
 
 function goTypeName(v: unknown): string {
   if (Array.isArray(v)) return 'array';
@@ -36,12 +36,7 @@ function stringMap(v: unknown): v is Record<string, string> {
 
 /** Decode and schema-check a postableAlerts body the way go-swagger does. */
 export function decodePostableAlerts(raw: string): Decoded {
-  const parseFailure = (why: string): Decoded => ({
-    ok: false,
-    status: 400,
-    code: 400,
-    message: `parsing alerts body from "" failed, because ${why}`,
-  });
+  const parseFailure = (why: string) => bodyParseFailure('alerts', why);
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -139,7 +134,7 @@ export function registerAlertsRoutes(app: FastifyInstance, backend: AlertsBacken
 
     scoped.post('/api/v2/alerts', async (req, reply) => {
       const decoded = decodePostableAlerts(typeof req.body === 'string' ? req.body : '');
-      if (!decoded.ok) return sendSwaggerError(reply, decoded.status as 400 | 422, decoded.code, decoded.message);
+      if (!decoded.ok) return sendSwaggerError(reply, decoded.status, decoded.code, decoded.message);
       const result = await backend.ingest(decoded.alerts);
       if (result.errors.length > 0) return sendJsonString(reply, 400, result.errors.join('; '));
       return reply.code(200).send();

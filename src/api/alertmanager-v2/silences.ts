@@ -20,10 +20,12 @@ import type { Silencer } from '../../silence/silencer.js';
 import type { SilenceStore } from '../../silence/store.js';
 import { requestIdentity } from '../auth.js';
 import {
+  bodyParseFailure,
   boolParam,
   formatApiTime,
   listParam,
   parseApiTime,
+  type SwaggerBodyError,
   sendJsonString,
   sendSwaggerError,
   UUID_PATTERN,
@@ -70,16 +72,11 @@ const postableSilence = z.object({
   annotations: z.record(z.string(), z.string()).nullish(),
 });
 
-type BodyResult = { ok: true; input: SilenceInput } | { ok: false; status: 400 | 422; code: number; message: string };
+type BodyResult = { ok: true; input: SilenceInput } | SwaggerBodyError;
 
 /** Decode a POST /silences body the way go-swagger does: unmarshal, then required fields, then formats. */
 export function decodePostableSilence(raw: string, identity: string | undefined): BodyResult {
-  const parseFail = (because: string): BodyResult => ({
-    ok: false,
-    status: 400,
-    code: 400,
-    message: `parsing silence body from "" failed, because ${because}`,
-  });
+  const parseFail = (because: string) => bodyParseFailure('silence', because);
   let json: unknown;
   try {
     json = JSON.parse(raw);

@@ -28,6 +28,19 @@ export function sendSwaggerError(reply: FastifyReply, status: 400 | 422, code: n
   return reply.code(status).type('application/json').send(JSON.stringify({ code, message }));
 }
 
+/** A go-swagger body error. */
+export interface SwaggerBodyError {
+  ok: false;
+  status: 400 | 422;
+  code: number;
+  message: string;
+}
+
+/** go-swagger's 400 for a body it could not unmarshal into `param` (`alerts`, `silence`). */
+export function bodyParseFailure(param: string, because: string): SwaggerBodyError {
+  return { ok: false, status: 400, code: 400, message: `parsing ${param} body from "" failed, because ${because}` };
+}
+
 /** go-openapi's `strfmt.UUID` check on path parameters. */
 export const UUID_PATTERN = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
