@@ -3,17 +3,13 @@
  * still searches every cached source (no per-equal-set index). Random alerts are posted; for every active alert
  * Klaxon's verdict must equal Alertmanager's, and Alertmanager's single reported source must be among Klaxon's.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
 import type { AlertmanagerConfig } from '../../src/config/alertmanager/types.js';
 import { InhibitIndex } from '../../src/inhibit/inhibitor.js';
 import { fingerprint, type Labels } from '../../src/labels/labels.js';
+import { type RunningBinary, startAlertmanager } from '../support/binaries.js';
 
 const CONFIG = `route:
   receiver: default
@@ -31,52 +27,18 @@ inhibit_rules:
     equal: [cluster, zone]
 `;
 
-const dir = mkdtempSync(path.join(tmpdir(), 'klaxon-inhibit-diff-'));
-let am: ChildProcess | undefined;
+let am: RunningBinary | undefined;
 let base = '';
 let config: AlertmanagerConfig;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
 beforeAll(async () => {
-  const file = path.join(dir, 'alertmanager.yml');
-  writeFileSync(file, CONFIG);
-  config = parseAlertmanagerConfig(file, CONFIG).config!;
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  am = spawn(
-    '/usr/bin/prometheus-alertmanager',
-    [
-      `--config.file=${file}`,
-      `--storage.path=${dir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-    ],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; i < 100; i++) {
-    const ready = await fetch(`${base}/-/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('alertmanager did not become ready');
-}, 20_000);
+  config = parseAlertmanagerConfig('alertmanager.yml', CONFIG).config!;
+  am = await startAlertmanager(CONFIG);
+  base = am.url;
+}, 30_000);
 
-afterAll(() => {
-  am?.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+afterAll(async () => {
+  await am?.stop();
 });
 
 const maybe = (values: string[]) => fc.constantFrom(...values, '');

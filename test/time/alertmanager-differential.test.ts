@@ -3,36 +3,20 @@
  * it, or active only within it); an alert per route; the routes Alertmanager notifies must be exactly those whose
  * interval Klaxon evaluates as allowing the flush. Cases whose verdict could flip during the run are left out.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
 import { isInTimeInterval, MONTHS, WEEKDAYS } from '../../src/time/intervals.js';
+import { type RunningBinary, startAlertmanager } from '../support/binaries.js';
+import { freePort } from '../support/net.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'klaxon-interval-diff-'));
-let am: ChildProcess | undefined;
+let am: RunningBinary | undefined;
 let sink: Server | undefined;
-afterAll(() => {
-  am?.kill('SIGTERM');
+afterAll(async () => {
   sink?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await am?.stop();
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 const range = (a: number, b: number) => (a === b ? `${a}` : `${Math.min(a, b)}:${Math.max(a, b)}`);
@@ -119,34 +103,11 @@ receivers:
   - name: sink
     webhook_configs: [{url: 'http://127.0.0.1:${sinkPort}/'}]
 `;
-    const file = path.join(dir, 'alertmanager.yml');
-    writeFileSync(file, source);
-    const { config, problems } = parseAlertmanagerConfig(file, source);
+    const { config, problems } = parseAlertmanagerConfig('alertmanager.yml', source);
     expect(problems).toEqual([]);
 
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    am = spawn(
-      '/usr/bin/prometheus-alertmanager',
-      [
-        `--config.file=${file}`,
-        `--storage.path=${dir}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--cluster.listen-address=',
-      ],
-      { stdio: 'ignore' },
-    );
-    for (
-      let i = 0;
-      i < 100 &&
-      !(await fetch(`${base}/-/ready`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-      i++
-    ) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    am = await startAlertmanager(source);
+    const base = am.url;
     const t0 = Date.now();
     const post = await fetch(`${base}/api/v2/alerts`, {
       method: 'POST',
