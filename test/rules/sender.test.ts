@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AlertmanagerSender } from '../../src/rules/sender.js';
-import { freePort, listen, sleep, waitFor } from './harness.js';
+import { type RunningBinary, startAlertmanager } from '../support/binaries.js';
+import { freePort, listen, sleep } from './harness.js';
 
 const T = Date.parse('2026-08-22T10:00:00.123Z');
 
@@ -54,32 +51,14 @@ describe('AlertmanagerSender', () => {
 });
 
 describe('AlertmanagerSender against the real Alertmanager', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'klaxon-am-'));
-  let proc: ReturnType<typeof spawn> | undefined;
+  let am: RunningBinary | undefined;
   afterAll(async () => {
-    if (proc && proc.exitCode === null) {
-      const exited = new Promise((r) => proc!.once('exit', r));
-      proc.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await am?.stop();
   });
 
   it('is accepted by /usr/bin/prometheus-alertmanager', async () => {
-    writeFileSync(join(dir, 'am.yml'), 'route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n');
-    const port = await freePort();
-    proc = spawn(
-      '/usr/bin/prometheus-alertmanager',
-      [
-        `--config.file=${join(dir, 'am.yml')}`,
-        `--storage.path=${dir}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--cluster.listen-address=',
-      ],
-      { stdio: 'ignore' },
-    );
-    const url = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok, 20_000, 100);
+    am = await startAlertmanager('route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n');
+    const url = am.url;
     const startsAt = Date.now() - 1000;
     await new AlertmanagerSender({ urls: [url] }).send([
       {
