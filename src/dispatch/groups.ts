@@ -6,6 +6,11 @@ import { execOrThrow } from '../alerts/store.js';
 
 /** Upstream reaps empty aggregation groups every 30s; a group empty this long is recreated on the next alert. */
 export const REAP_EMPTY_GROUP_MS = 30_000;
+/**
+ * A group whose tick is this late when alerts are added to it gets it armed again (group-add.lua): its timer job
+ * was lost, and otherwise only an instance start (`resumeTimers`) would find it.
+ */
+export const OVERDUE_TICK_MS = 30_000;
 
 /** One aggregation group as stored in Redis (SEMANTICS §5.3). */
 export interface GroupInfo {
@@ -126,7 +131,7 @@ export class GroupStore {
     const calls = [...buckets.values()];
     for (const indices of calls) {
       const keys: string[] = [];
-      const args: (string | number)[] = [now, REAP_EMPTY_GROUP_MS];
+      const args: (string | number)[] = [now, REAP_EMPTY_GROUP_MS, OVERDUE_TICK_MS];
       for (const i of indices) {
         const g = groups[i]!;
         keys.push(this.keys.groupMeta(g.groupId), this.keys.groupMembers(g.groupId));

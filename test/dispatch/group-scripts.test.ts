@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GroupStore, REAP_EMPTY_GROUP_MS } from '../../src/dispatch/groups.js';
+import { GroupStore, OVERDUE_TICK_MS, REAP_EMPTY_GROUP_MS } from '../../src/dispatch/groups.js';
 import { DispatchKeys, groupBucket } from '../../src/dispatch/keys.js';
 import { defineDispatchScripts } from '../../src/dispatch/scripts.js';
 
@@ -50,6 +50,34 @@ describe('group timers in Redis (SEMANTICS §5.4)', () => {
     expect(await groups.add('g4', 'k4', '0', {}, 1000, [member('f2', NOW - 9000)], NOW + 1500)).toBeNull();
     // Missed ticks (no instance running) are skipped, keeping the phase.
     expect(await groups.tick('g4', NOW + 3000, NOW + 7500, 2000)).toMatchObject({ kind: 'flush', next: NOW + 9000 });
+  });
+
+  it('re-arms a tick whose timer job was lost once it is overdue, and claims it when flushing from ingest', async () => {
+    expect(await groups.add('g7', 'k7', '0', {}, 1000, [member('f1')], NOW)).toBe(NOW + 1000);
+    // Nobody queued (or ran) the tick at NOW + 1000; while it could still be merely late, the timer stands.
+    expect(await groups.add('g7', 'k7', '0', {}, 1000, [member('f2')], NOW + 1000 + OVERDUE_TICK_MS)).toBeNull();
+    const late = NOW + 1001 + OVERDUE_TICK_MS;
+    expect(await groups.add('g7', 'k7', '0', {}, 1000, [member('f3')], late)).toBe(NOW + 1000);
+    // An ingest that flushes due groups claims it at once, as group-tick.lua would.
+    const [claimed] = await groups.addMany(
+      [
+        {
+          groupId: 'g7',
+          groupKey: 'k7',
+          routeId: '0',
+          labels: {},
+          groupWaitMs: 1000,
+          groupIntervalMs: 5000,
+          members: [member('f4')],
+        },
+      ],
+      late + 1,
+      true,
+    );
+    expect(claimed).toMatchObject({ kind: 'flush', next: NOW + 1000 + 5000 * 7 });
+    expect([...(claimed as { members: Map<string, number> }).members.keys()].sort()).toEqual(['f1', 'f2', 'f3', 'f4']);
+    // The lost job, should it turn up after all, finds its tick taken.
+    expect(await groups.tick('g7', NOW + 1000, late + 2, 5000)).toEqual({ kind: 'stale' });
   });
 
   it('removes only resolved alerts not updated since the snapshot; empty groups are reaped later', async () => {

@@ -2,13 +2,14 @@
 -- their timers. One call per bucket per ingest batch: each group reads its meta hash once and writes only what
 -- changes.
 -- KEYS: per group, its meta hash then its members hash (fingerprint -> updatedAt).
--- ARGV: now, reapAfterMs, then per group: groupWaitMs, groupIntervalMs, groupKey, routeId, groupLabelsJson,
+-- ARGV: now, reapAfterMs, overdueMs, then per group: groupWaitMs, groupIntervalMs, groupKey, routeId, groupLabelsJson,
 --   the earliest startsAt of the group's alerts in this batch, n, then n times (fp, updatedAt).
 -- Returns per group {0} when its timer stands, {1, next} when a tick must be scheduled at next, or, when the group
 -- is due now and groupIntervalMs > 0, {2, nextTick, fp1, updatedAt1, ...}: the tick was claimed here as
 -- group-tick.lua would (timer re-armed to nextTick), so the caller flushes the listed members at once.
 local now = tonumber(ARGV[1])
 local reapAfter = tonumber(ARGV[2])
+local overdue = tonumber(ARGV[3])
 
 local function add(meta, members, a)
   local groupWait = tonumber(ARGV[a])
@@ -31,6 +32,10 @@ local function add(meta, members, a)
   end
 
   local armed = next
+  -- A tick this overdue was never queued (its instance died between this script and queueing it, or Redis lost
+  -- the job): arm it again. Harmless if its job exists after all: the job id deduplicates, or the job finds
+  -- its tick claimed already.
+  if not schedule and next + overdue < now then schedule = true end
   -- An old alert joining a group that has not flushed yet makes it flush at once (dispatch.go insert).
   if not flushed and tonumber(ARGV[a + 4]) + groupWait < now and next > now then
     next = now
@@ -59,7 +64,7 @@ local function add(meta, members, a)
 end
 
 local out = {}
-local a = 3
+local a = 4
 for k = 1, #KEYS, 2 do
   out[#out + 1], a = add(KEYS[k], KEYS[k + 1], a)
 end
