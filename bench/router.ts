@@ -33,6 +33,8 @@ const LATENCY_SAMPLES = 200;
 /** Every measurement is repeated this often, interleaved; medians are reported (BENCH_ROUNDS). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TSX = import.meta.resolve('tsx');
+/** The Node flags Klaxon's launchers use (the `klaxon` shebang, `npm start`, the Dockerfile): measure what ships. */
+const KLAXON_NODE_ARGS = ['--max-semi-space-size=64'];
 const CLI = resolve(import.meta.dirname, '../src/cli/main.ts');
 
 const config = (sinkUrl: string, groupWait: string) => `route:
@@ -112,6 +114,7 @@ async function startKlaxonTarget(yml: string, count: number, redisUrl: string, r
     const child = spawn(
       process.execPath,
       [
+        ...KLAXON_NODE_ARGS,
         ...nodeArgs,
         '--import',
         TSX,
