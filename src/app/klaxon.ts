@@ -17,6 +17,7 @@ import { AlertmanagerSender, type AlertSender } from '../rules/sender.js';
 import { connectRedis, type RedisConnections, redactUrl, redisReadyPromise } from '../store/redis.js';
 import { parseDuration } from '../time/duration.js';
 import type { Component, Deps } from './component.js';
+import { type ConfigWatcher, watchConfigFiles } from './config-watch.js';
 import { createInfraMetrics } from './infra-metrics.js';
 import { type LoadedConfig, loadConfig } from './load-config.js';
 import { logReceiverRoutes } from './log-receiver.js';
@@ -214,6 +215,9 @@ export async function startKlaxon(options: KlaxonOptions): Promise<KlaxonInstanc
   const prefix = settings.routePrefix === '/' ? '' : settings.routePrefix.replace(/\/$/, '');
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}${prefix}`;
   logger.info({ url, roles: [...roles] }, 'Klaxon is listening');
+  const watcher: ConfigWatcher | undefined = settings.watchConfig
+    ? await watchConfigFiles({ settings, templates: () => config.alertmanager.templates, reload, logger })
+    : undefined;
 
   let stopping: Promise<void> | undefined;
   return {
@@ -224,6 +228,7 @@ export async function startKlaxon(options: KlaxonOptions): Promise<KlaxonInstanc
     stop() {
       stopping ??= (async () => {
         stopRequested = true;
+        await watcher?.close();
         await app.close();
         await starting;
         for (const c of [...started].reverse()) {

@@ -28,6 +28,7 @@ interface RunFlags {
   role?: Role[];
   validationScheme?: 'utf8' | 'legacy';
   'config.expandEnv'?: boolean;
+  'config.watch'?: boolean;
 }
 
 /** `klaxon run`: the server. Accepts Alertmanager's own flags so it can replace the binary as is. */
@@ -54,6 +55,8 @@ function addServerOptions(cmd: Command): Command {
       .option('--config <file>', 'klaxon.yml (default: ./klaxon.yml if present)')
       .option('--config.file <file>', 'alertmanager.yml routing configuration (default: ./alertmanager.yml)')
       .option('--config.expand-env', 'expand ${VAR} and ${VAR:-default} in alertmanager.yml values (on in dev)')
+      .option('--config.watch', 'reload when alertmanager.yml, a rule file or a template changes (on in dev)')
+      .option('--no-config.watch', 'do not watch the configuration files (dev mode watches by default)')
       .option('--web.listen-address <host:port>', 'listen address (default 127.0.0.1:9093)')
       .option('--web.external-url <url>', 'URL under which Klaxon is reachable from outside')
       .option('--web.route-prefix <path>', 'prefix for all HTTP routes')
@@ -91,6 +94,8 @@ async function serve(flags: RunFlags, cmd: Command, mode: { dev: boolean }): Pro
     const overrides: SettingOverrides = { ...envOverrides(process.env), ...flagOverrides(flags) };
     // Dev mode expands ${VAR} by default, so the example Slack/email receivers work from env vars alone.
     if (mode.dev && file.expand_env === undefined) overrides.expandEnv ??= true;
+    // Dev mode also reloads on save; `klaxon run` reloads on SIGHUP only, as Prometheus and Alertmanager do.
+    if (mode.dev && file.watch_config === undefined) overrides.watchConfig ??= true;
     settings = resolveSettings(file, overrides, configPath ? dirname(resolve(configPath)) : process.cwd());
   } catch (err) {
     console.error(err instanceof ConfigError ? err.message : String(err));
@@ -144,6 +149,7 @@ function flagOverrides(flags: RunFlags): SettingOverrides {
   if (flags.validationScheme) out.validationScheme = flags.validationScheme;
   if (flags.role) out.roles = flags.role;
   if (flags['config.expandEnv']) out.expandEnv = true;
+  if (flags['config.watch'] !== undefined) out.watchConfig = flags['config.watch'];
   return out;
 }
 

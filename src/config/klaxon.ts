@@ -42,6 +42,8 @@ export const klaxonFileSchema = z
     alertmanager_config: z.string().optional(),
     /** Expand `${VAR}` in alertmanager.yml string values. */
     expand_env: z.boolean().optional(),
+    /** Reload when alertmanager.yml, a rule file or a template changes on disk. */
+    watch_config: z.boolean().optional(),
     evaluation_interval: durationString.optional(),
     resend_delay: durationString.optional(),
     validation_scheme: z.enum(['utf8', 'legacy']).optional(),
@@ -93,6 +95,7 @@ export interface KlaxonSettings {
   ruleFiles: string[];
   alertmanagerConfig: string;
   expandEnv: boolean;
+  watchConfig: boolean;
   evaluationInterval: string;
   resendDelay: string;
   validationScheme: 'utf8' | 'legacy';
@@ -118,6 +121,7 @@ export type SettingOverrides = Partial<
     | 'validationScheme'
     | 'roles'
     | 'expandEnv'
+    | 'watchConfig'
   > & { datasourceUrl: string }
 >;
 
@@ -133,15 +137,17 @@ const ENV_NAMES: Record<keyof SettingOverrides, string[]> = {
   datasourceUrl: ['KLAXON_DATASOURCE_URL', 'PROMETHEUS_URL'],
   roles: ['KLAXON_ROLES'],
   expandEnv: ['KLAXON_CONFIG_EXPAND_ENV'],
+  watchConfig: ['KLAXON_CONFIG_WATCH'],
 };
 const LIST_SETTINGS = new Set<string>(['ruleFiles', 'roles']);
+const BOOLEAN_SETTINGS = new Set<string>(['expandEnv', 'watchConfig']);
 
 export function envOverrides(env: NodeJS.ProcessEnv): SettingOverrides {
   const out: Record<string, unknown> = {};
   for (const [key, names] of Object.entries(ENV_NAMES)) {
     const value = names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
     if (value === undefined) continue;
-    if (key === 'expandEnv') out[key] = /^(1|true|yes)$/i.test(value);
+    if (BOOLEAN_SETTINGS.has(key)) out[key] = /^(1|true|yes)$/i.test(value);
     else out[key] = LIST_SETTINGS.has(key) ? value.split(',').map((s) => s.trim()) : value;
   }
   const unknownRole = (out.roles as string[] | undefined)?.find((r) => !(ROLES as readonly string[]).includes(r));
@@ -217,6 +223,7 @@ export function resolveSettings(file: KlaxonFile, overrides: SettingOverrides, b
     ruleFiles: (overrides.ruleFiles ?? file.rule_files ?? ['rules/*.yml', 'rules/*.yaml']).map(abs),
     alertmanagerConfig: abs(overrides.alertmanagerConfig ?? file.alertmanager_config ?? 'alertmanager.yml'),
     expandEnv: overrides.expandEnv ?? file.expand_env ?? false,
+    watchConfig: overrides.watchConfig ?? file.watch_config ?? false,
     evaluationInterval: file.evaluation_interval ?? '1m',
     resendDelay: file.resend_delay ?? '1m',
     validationScheme: overrides.validationScheme ?? file.validation_scheme ?? 'utf8',

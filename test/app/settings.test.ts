@@ -37,6 +37,17 @@ describe('klaxon.yml', () => {
     expect(resolveSettings({ expand_env: true }, {}, '/x').expandEnv).toBe(true);
   });
 
+  it('reads watch_config from flag > KLAXON_CONFIG_WATCH > file; off by default', () => {
+    expect(resolveSettings({}, {}, '/x').watchConfig).toBe(false);
+    expect(resolveSettings(parseKlaxonFile('k.yml', 'watch_config: true\n'), {}, '/x').watchConfig).toBe(true);
+    const envOff = envOverrides({ KLAXON_CONFIG_WATCH: 'false' });
+    expect(envOff.watchConfig).toBe(false);
+    expect(resolveSettings({ watch_config: true }, envOff, '/x').watchConfig).toBe(false);
+    expect(resolveSettings({}, envOverrides({ KLAXON_CONFIG_WATCH: '1' }), '/x').watchConfig).toBe(true);
+    expect(resolveSettings({ watch_config: true }, { ...envOff, watchConfig: true }, '/x').watchConfig).toBe(true);
+    expect(() => parseKlaxonFile('k.yml', 'watch_config: often\n')).toThrow(/watch_config/);
+  });
+
   it('splits KLAXON_RULE_FILES on commas', () => {
     expect(envOverrides({ KLAXON_RULE_FILES: 'a/*.yml, b.yml' }).ruleFiles).toEqual(['a/*.yml', 'b.yml']);
   });
