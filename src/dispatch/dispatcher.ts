@@ -235,8 +235,8 @@ export class Dispatcher {
       flushes.push(this.flushLogged(placement, result.members, now, head));
     });
     // Due flushes first: queueing the ticks is JavaScript work on the same thread that would sit between the
-    // flush's round trips (POST→notification latency). The claimed tick is already stored in the group (next),
-    // so a crash in between leaves it to resumeTimers, as a crash before any scheduling does.
+    // flush's round trips (POST→notification latency). The ticks are stored with their groups already: one
+    // lost to a crash in between is armed again by resumeTimers or, once overdue, by the next alert added.
     await Promise.all(flushes);
     await this.schedule(ticks, now);
   }
