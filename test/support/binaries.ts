@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { killOnExit } from './children.js';
 import { freePort, waitFor } from './net.js';
 
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
@@ -29,6 +30,7 @@ async function startBinary(
   const port = await freePort();
   let output = '';
   const child = spawn(bin, args(dir, port), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  killOnExit(child);
   child.stdout!.on('data', (c: Buffer) => {
     output += c.toString();
   });

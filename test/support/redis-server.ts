@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { killOnExit } from './children.js';
 import { freePort, waitFor } from './net.js';
 
 /** A private redis-server on a free port that a test can stop and start again (same port, same data dir). */
@@ -42,6 +43,7 @@ export async function startRedis(opts: { persistence: boolean }): Promise<TestRe
         ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...persistence],
         { stdio: 'ignore' },
       );
+      killOnExit(child);
       await waitFor(ping, { timeoutMs: 10_000, what: `redis-server on port ${port}` });
     },
     async stop() {
