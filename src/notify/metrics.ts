@@ -4,16 +4,22 @@ export interface NotifyMetrics {
   notifications: Counter<'receiver' | 'integration' | 'status'>;
   latency: Histogram<'receiver' | 'integration'>;
   queueJobs: Gauge<'state'>;
+  inProcess: Gauge;
 }
 
 /** Registers (or reuses, when a registry already has them) the notifier's metrics. */
-export function notifyMetrics(registry: Registry, countJobs: () => Promise<Record<string, number>>): NotifyMetrics {
+export function notifyMetrics(
+  registry: Registry,
+  countJobs: () => Promise<Record<string, number>>,
+  inProcess: () => number,
+): NotifyMetrics {
   const existing = registry.getSingleMetric('klaxon_notifications_total') as NotifyMetrics['notifications'] | undefined;
   if (existing) {
     return {
       notifications: existing,
       latency: registry.getSingleMetric('klaxon_notification_latency_seconds') as NotifyMetrics['latency'],
       queueJobs: registry.getSingleMetric('klaxon_notify_queue_jobs') as NotifyMetrics['queueJobs'],
+      inProcess: registry.getSingleMetric('klaxon_notifications_in_process') as NotifyMetrics['inProcess'],
     };
   }
   return {
@@ -39,6 +45,14 @@ export function notifyMetrics(registry: Registry, countJobs: () => Promise<Recor
         // A scrape while Redis is unreachable (or after stop) keeps the last values instead of failing /metrics.
         const counts = await countJobs().catch(() => ({}));
         for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      },
+    }),
+    inProcess: new Gauge({
+      name: 'klaxon_notifications_in_process',
+      help: 'First delivery attempts running in this process, outside the notify queue.',
+      registers: [registry],
+      collect() {
+        this.set(inProcess());
       },
     }),
   };

@@ -22,7 +22,7 @@ export interface NotifierOptions {
   templates: TemplateRenderer;
   onOutcome: DeliveryOutcomeHandler;
   plugins?: IntegrationPlugin[];
-  /** Parallel deliveries per instance (default 16). */
+  /** Parallel deliveries per instance, queued ones and in-process first attempts each (default 16). */
   concurrency?: number;
   /** Attempts before a notification becomes a dead letter (default 5). */
   attempts?: number;
@@ -89,7 +89,11 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
   const log = new DeliveryLog(deps.redis, deps.keyPrefix, opts.deliveryLogMaxLen);
   const queue = new Queue<NotifyJobData>(NOTIFY_QUEUE, { connection: deps.bullConnection, prefix: deps.queuePrefix });
   queue.on('error', (err) => deps.logger.error({ err: redactError(err) }, 'notify queue error'));
-  const metrics = notifyMetrics(deps.metrics, () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed'));
+  const metrics = notifyMetrics(
+    deps.metrics,
+    () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+    () => inlineRunning,
+  );
   const buildRegistry = (receivers: ReceiverSettings[], templates: TemplateRenderer, plugins?: IntegrationPlugin[]) =>
     new IntegrationRegistry(
       receivers,
@@ -99,6 +103,9 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
   let plugins = opts.plugins;
   let registry = buildRegistry(opts.receivers, opts.templates, plugins);
   let workers: Worker<NotifyJobData>[] = [];
+  /** In-process first attempts (`deliverNow`) running now. */
+  const inline = new Set<Promise<void>>();
+  let inlineRunning = 0;
   const stopping = new AbortController();
   // Every running send (up to `concurrency`) listens for shutdown.
   setMaxListeners(0, stopping.signal);
@@ -268,9 +275,6 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     }
     if (requeue.extra.failedInline === undefined) await claim.queued();
   }
-
-  let inlineRunning = 0;
-  const inline = new Set<Promise<void>>();
 
   const notifier: KlaxonNotifier = {
     name: 'notifier',

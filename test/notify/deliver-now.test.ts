@@ -70,6 +70,7 @@ describe('deliverNow', () => {
     expect(notifier.deliverNow(second, keeper().claim)).toBe(false);
     await sleep(300);
     expect(first.calls.filter((c) => c === 'renew').length).toBeGreaterThanOrEqual(3);
+    expect(await deps.metrics.metrics()).toContain('klaxon_notifications_in_process 1');
     const before = rec.outcomes.length;
     held.shift()!();
     await rec.waitFor(before + 1);
@@ -78,6 +79,7 @@ describe('deliverNow', () => {
     // Renewals stop with the send; nothing was queued.
     expect(first.calls).toHaveLength(renewals);
     expect(first.calls).not.toContain('queued');
+    expect(await deps.metrics.metrics()).toContain('klaxon_notifications_in_process 0');
     expect(notifier.deliverNow(second, keeper().claim)).toBe(true);
     await eventually(() => expect(held).toHaveLength(1));
     held.shift()!();
