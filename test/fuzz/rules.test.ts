@@ -6,11 +6,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEFAULT_RULE_LOAD_OPTIONS, parseRuleFile } from '../../src/config/rules/index.js';
 import { checkRuleTemplate } from '../../src/template/index.js';
 import { CORPUS } from '../config-rules/corpus.js';
-import { expectPositioned, FUZZ_TIMEOUT_MS, failOnProcessErrors, RUNS, rawText } from './support.js';
+import { deletion, editedSeed, expectPositioned, failOnProcessErrors, fuzzConfigFiles, insertion } from './support.js';
 
 failOnProcessErrors();
 
@@ -27,29 +27,13 @@ const FRAGMENTS = [
   ...['\u{1F600}', '\uD800', '\u0000', '\r\n', '\uFEFF', '%', '@', '=~"("', '{__name__=""}'],
 ];
 
-const mutated = fc
-  .tuple(
-    fc.constantFrom(...seeds),
-    fc.array(
-      fc.oneof(
-        fc.tuple(fc.constant('insert' as const), fc.nat(), fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string())),
-        fc.tuple(fc.constant('delete' as const), fc.nat(), fc.integer({ min: 1, max: 20 })),
-        fc.tuple(fc.constant('line' as const), fc.nat(), fc.nat()),
-      ),
-      { minLength: 1, maxLength: 4 },
-    ),
-  )
-  .map(([seed, ms]) =>
-    ms.reduce((s, [kind, a, b]) => {
-      const at = a % (s.length + 1);
-      if (kind === 'insert') return s.slice(0, at) + b + s.slice(at);
-      if (kind === 'delete') return s.slice(0, at) + s.slice(at + b);
-      const lines = s.split('\n');
-      const i = a % lines.length;
-      lines.splice(b % (lines.length + 1), 0, lines[i]!);
-      return lines.join('\n');
-    }, seed),
-  );
+// Copies one line to another place, so keys and list items turn up where they do not belong.
+const lineCopy = fc.tuple(fc.nat(), fc.nat()).map(([from, to]) => (text: string) => {
+  const lines = text.split('\n');
+  lines.splice(to % (lines.length + 1), 0, lines[from % lines.length]!);
+  return lines.join('\n');
+});
+const mutated = editedSeed(seeds, [insertion(FRAGMENTS), deletion(20), lineCopy]);
 
 // YAML scalars that are wrong in interesting ways for some field: durations, names, exprs, templates, types.
 const scalar = fc.oneof(
@@ -112,34 +96,22 @@ function toBlockYaml(v: unknown, indent = ''): string {
 }
 
 describe('rule file fuzzing', () => {
-  it(
+  fuzzConfigFiles(
     'returns groups or positioned problems for 10,000 generated files',
-    () => {
-      fc.assert(
-        fc.property(
-          fc.oneof(
-            { weight: 5, arbitrary: mutated },
-            { weight: 4, arbitrary: structured },
-            { weight: 1, arbitrary: rawText },
-          ),
-          fc.constantFrom('utf8' as const, 'legacy' as const),
-          (source, validationScheme) => {
-            const { groups, problems } = parseRuleFile('fuzz.yml', source, {
-              ...DEFAULT_RULE_LOAD_OPTIONS,
-              validationScheme,
-              checkTemplate: checkRuleTemplate,
-            });
-            for (const p of problems) expectPositioned(p, 'fuzz.yml');
-            if (problems.some((p) => p.severity === 'error')) expect(groups).toEqual([]);
-            for (const g of groups) {
-              expect(g.intervalMs).toBeGreaterThan(0);
-              for (const r of g.rules) expect(r.name.length > 0 && r.expr.length > 0).toBe(true);
-            }
-          },
-        ),
-        RUNS,
-      );
+    mutated,
+    structured,
+    (source, validationScheme) => {
+      const { groups, problems } = parseRuleFile('fuzz.yml', source, {
+        ...DEFAULT_RULE_LOAD_OPTIONS,
+        validationScheme,
+        checkTemplate: checkRuleTemplate,
+      });
+      for (const p of problems) expectPositioned(p, 'fuzz.yml');
+      if (problems.some((p) => p.severity === 'error')) expect(groups).toEqual([]);
+      for (const g of groups) {
+        expect(g.intervalMs).toBeGreaterThan(0);
+        for (const r of g.rules) expect(r.name.length > 0 && r.expr.length > 0).toBe(true);
+      }
     },
-    FUZZ_TIMEOUT_MS,
   );
 });

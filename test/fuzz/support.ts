@@ -1,6 +1,6 @@
 /** Shared checks for the fuzz targets: process-level failure capture and the shape of a positioned problem. */
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type ConfigProblem, formatProblem } from '../../src/config/errors.js';
 
 /**
@@ -45,3 +45,48 @@ export const rawText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
   fc.string({ unit: 'grapheme', maxLength: 200 }),
 );
+
+/** One random change to a seed text; each target combines the kinds of change that break its format usefully. */
+export type TextEdit = (text: string) => string;
+
+/** Inserts one of `fragments`, or any string, at a random offset. */
+export function insertion(fragments: readonly string[]): fc.Arbitrary<TextEdit> {
+  return fc.tuple(fc.nat(), fc.oneof(fc.constantFrom(...fragments), fc.string())).map(([n, fragment]) => (text) => {
+    const at = n % (text.length + 1);
+    return text.slice(0, at) + fragment + text.slice(at);
+  });
+}
+
+/** Deletes 1 to `maxLength` characters from a random offset. */
+export function deletion(maxLength: number): fc.Arbitrary<TextEdit> {
+  return fc.tuple(fc.nat(), fc.integer({ min: 1, max: maxLength })).map(([n, length]) => (text) => {
+    const at = n % (text.length + 1);
+    return text.slice(0, at) + text.slice(at + length);
+  });
+}
+
+/** One of `seeds` after 1 to 4 edits drawn from `edits`. */
+export function editedSeed(seeds: readonly string[], edits: fc.Arbitrary<TextEdit>[]): fc.Arbitrary<string> {
+  return fc
+    .tuple(fc.constantFrom(...seeds), fc.array(fc.oneof(...edits), { minLength: 1, maxLength: 4 }))
+    .map(([seed, chosen]) => chosen.reduce((text, edit) => edit(text), seed));
+}
+
+/**
+ * Registers the test every config-file target runs: 10,000 files (mostly edited seeds and generated structures,
+ * some raw bytes), each loaded in both name validation schemes; `check` asserts on what the loader returned.
+ */
+export function fuzzConfigFiles(
+  title: string,
+  edited: fc.Arbitrary<string>,
+  structured: fc.Arbitrary<string>,
+  check: (source: string, validationScheme: 'utf8' | 'legacy') => void,
+): void {
+  const files = fc.oneof(
+    { weight: 5, arbitrary: edited },
+    { weight: 4, arbitrary: structured },
+    { weight: 1, arbitrary: rawText },
+  );
+  const validationSchemes = fc.constantFrom('utf8' as const, 'legacy' as const);
+  it(title, () => fc.assert(fc.property(files, validationSchemes, check), RUNS), FUZZ_TIMEOUT_MS);
+}
