@@ -4,36 +4,25 @@
  * what 0.25 implements (no UTF-8 names or matcher syntax).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
+import { runPool } from '../support/pool.js';
+import { readScenarioConfig } from './scenario-configs.js';
 
 const run = promisify(execFile);
 const AMTOOL = '/usr/bin/amtool';
 const SCENARIOS = '/work/shared/scenarios';
-const PLACEHOLDERS: Record<string, string> = {
-  SINK_PORT: '9',
-  NOW_WEEKDAY: 'monday',
-  OTHER_WEEKDAY: 'friday',
-  ACTIVE_START: '09:00',
-  ACTIVE_END: '11:00',
-  INACTIVE_START: '20:00',
-  INACTIVE_END: '22:00',
-  NOW_MONTH: 'november',
-  OTHER_MONTH: 'may',
-  NOW_YEAR: '2026',
-  NOW_DAY_OF_MONTH: '25',
-};
 const seeds = [
   ...['good.yml', 'minimal.yml', 'deprecated-match-and-mute-key.yml'].map((f) =>
     path.join(SCENARIOS, 'amtool/configs', f),
   ),
   ...readdirSync(path.join(SCENARIOS, 'cases')).map((d) => path.join(SCENARIOS, 'cases', d, 'alertmanager.yml')),
-].map((f) => readFileSync(f, 'utf8').replace(/\{\{([A-Z_]+)\}\}/g, (m, k: string) => PLACEHOLDERS[k] ?? m));
+].map((f) => readScenarioConfig(f, 9));
 
 const TOKENS = ['-1', 'yes', 'no', '~', '[]', '{}', "'(('", '0s', '1x', '...', 'monday:sunday', '-3:5', '24:00'];
 const TOKENS2 = ['a=~"("', '{a="b"}', 'true', '5', '"5"', '[a, a]', 'x', '-5:-1', 'http://x', 'foo bar', `'a="b"'`];
@@ -84,14 +73,7 @@ describe('differential: amtool check-config', () => {
       }
     };
     // A few amtool processes at a time: enough to overlap process start-up without swamping the machine.
-    let next = 0;
-    const worker = async () => {
-      while (next < samples.length) {
-        const i = next++;
-        await check(samples[i]!, i);
-      }
-    };
-    await Promise.all(Array.from({ length: 4 }, worker));
+    await runPool(samples, { limit: 4 }, check);
     expect(disagreements).toEqual([]);
     // The mutations must exercise both verdicts to mean anything.
     expect(invalid).toBeGreaterThan(50);

@@ -4,7 +4,7 @@
  * receivers, in the same order.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,22 +13,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
 import type { RouteConfig } from '../../src/config/alertmanager/types.js';
 import { matchRoutes } from '../../src/dispatch/route.js';
+import { runPool } from '../support/pool.js';
+import { readScenarioConfig } from './scenario-configs.js';
 
 const run = promisify(execFile);
 const SCENARIOS = '/work/shared/scenarios';
-const PLACEHOLDERS: Record<string, string> = {
-  SINK_PORT: '9',
-  NOW_WEEKDAY: 'monday',
-  OTHER_WEEKDAY: 'friday',
-  ACTIVE_START: '09:00',
-  ACTIVE_END: '11:00',
-  INACTIVE_START: '20:00',
-  INACTIVE_END: '22:00',
-  NOW_MONTH: 'november',
-  OTHER_MONTH: 'may',
-  NOW_YEAR: '2026',
-  NOW_DAY_OF_MONTH: '25',
-};
 
 const dir = mkdtempSync(path.join(tmpdir(), 'klaxon-amtool-routes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,7 +44,7 @@ const subjects: Subject[] = [
   path.join(SCENARIOS, 'amtool/configs/good.yml'),
   ...readdirSync(path.join(SCENARIOS, 'cases')).map((d) => path.join(SCENARIOS, 'cases', d, 'alertmanager.yml')),
 ].flatMap((src, i) => {
-  const source = readFileSync(src, 'utf8').replace(/\{\{([A-Z_]+)\}\}/g, (m, k: string) => PLACEHOLDERS[k] ?? m);
+  const source = readScenarioConfig(src, 9);
   const file = path.join(dir, `config${i}.yml`);
   writeFileSync(file, source);
   const { config } = parseAlertmanagerConfig(file, source, { validationScheme: 'legacy', matcherMode: 'classic' });
@@ -94,11 +83,7 @@ describe('differential: amtool config routes test', () => {
       if (stdout.trim() !== ours)
         disagreements.push(`${s.file} ${args.join(' ')}: amtool ${stdout.trim()}, Klaxon ${ours}`);
     };
-    let next = 0;
-    const worker = async () => {
-      while (next < samples.length) await check(samples[next++]!);
-    };
-    await Promise.all(Array.from({ length: 4 }, worker));
+    await runPool(samples, { limit: 4 }, check);
     expect(disagreements).toEqual([]);
     // Many different receiver lists were reached, continue chains included.
     expect(outcomes.size).toBeGreaterThan(10);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
 import type { ParseAlertmanagerOptions } from '../../src/config/alertmanager/types.js';
 import { formatProblem } from '../../src/config/errors.js';
+import { readScenarioConfig } from './scenario-configs.js';
 
 const SCENARIOS = '/work/shared/scenarios';
 const AMTOOL = path.join(SCENARIOS, 'amtool');
@@ -90,21 +91,6 @@ describe('amtool check-config parity', () => {
   });
 });
 
-/** Placeholder values as described in scenarios/README.md, for a fixed instant (a Wednesday in November). */
-const PLACEHOLDERS: Record<string, string> = {
-  SINK_PORT: '45678',
-  NOW_WEEKDAY: 'wednesday',
-  OTHER_WEEKDAY: 'saturday',
-  ACTIVE_START: '09:00',
-  ACTIVE_END: '11:00',
-  INACTIVE_START: '20:00',
-  INACTIVE_END: '22:00',
-  NOW_MONTH: 'november',
-  OTHER_MONTH: 'may',
-  NOW_YEAR: '2026',
-  NOW_DAY_OF_MONTH: '25',
-};
-
 describe('scenario configs', () => {
   const dirs = readdirSync(path.join(SCENARIOS, 'cases'));
   it('finds the scenarios', () => {
@@ -113,7 +99,7 @@ describe('scenario configs', () => {
 
   it.each(dirs)('%s/alertmanager.yml loads without problems', (dir) => {
     const file = path.join(SCENARIOS, 'cases', dir, 'alertmanager.yml');
-    const source = readFileSync(file, 'utf8').replace(/\{\{([A-Z_]+)\}\}/g, (m, key: string) => PLACEHOLDERS[key] ?? m);
+    const source = readScenarioConfig(file, 45678);
     const { config, problems } = parseAlertmanagerConfig(file, source);
     expect(problems.map(formatProblem)).toEqual([]);
     expect(config?.route.receiver).toBeTruthy();

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
 import { matchRoutes } from '../../src/dispatch/route.js';
+import { runPool } from '../support/pool.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'klaxon-regex-diff-'));
@@ -89,14 +90,7 @@ describe('differential: regex matchers against Alertmanager 0.25', () => {
           disagreements.push(`${matcher} with x=${v}: amtool ${stdout.trim()}, Klaxon ${ours}`);
       }
     };
-    let next = 0;
-    const worker = async () => {
-      while (next < samples.length) {
-        const i = next++;
-        await check(samples[i]!, i);
-      }
-    };
-    await Promise.all(Array.from({ length: 4 }, worker));
+    await runPool(samples, { limit: 4 }, check);
     expect(disagreements).toEqual([]);
     // Both outcomes occur, so the comparison means something.
     expect(invalidPatterns).toBeGreaterThan(0);

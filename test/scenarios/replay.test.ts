@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKlaxon } from '../../src/app/klaxon.js';
 import { resolveSettings } from '../../src/config/klaxon.js';
 import { freePort } from '../support/net.js';
-import { type PreparedScenario, prepareScenario, runPool, type StartInstance, warmUp } from './run-scenario.js';
+import { runPool } from '../support/pool.js';
+import { type PreparedScenario, prepareScenario, type StartInstance, warmUp } from './run-scenario.js';
 import { loadScenarios } from './scenario-files.js';
 
 /** Scenarios that cannot pass yet, with the reason. Must be empty once the router and silences are complete. */
@@ -72,8 +73,7 @@ beforeAll(async () => {
   await warmUp(start);
   const prepared = await runPool(
     cases.filter((c) => !(c.name in PENDING)),
-    POOL,
-    0,
+    { limit: POOL },
     async (c): Promise<PreparedScenario> => {
       try {
         return await prepareScenario(c, start);
@@ -85,7 +85,7 @@ beforeAll(async () => {
   );
   // Let the instances finish their start-up work (connections, script loads) before the clocks start.
   await new Promise((r) => setTimeout(r, SETTLE_MS));
-  await runPool(prepared, POOL, STAGGER_MS, async (p) => {
+  await runPool(prepared, { limit: POOL, staggerMs: STAGGER_MS }, async (p) => {
     try {
       results.set(p.name, await p.run());
     } catch (err) {

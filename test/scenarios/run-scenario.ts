@@ -248,26 +248,3 @@ export async function warmUp(start: StartInstance): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-/**
- * Run `fn` over `items` with at most `limit` in flight. The slots start `staggerMs` apart so the runs' timed
- * events (first flushes at t0 + group_wait) do not all coincide on the shared CPU.
- */
-export async function runPool<T, R>(
-  items: T[],
-  limit: number,
-  staggerMs: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (_: unknown, slot: number) => {
-    await sleep(slot * staggerMs);
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
