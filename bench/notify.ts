@@ -4,24 +4,17 @@
  *
  *   npx tsx bench/notify.ts [count=5000]
  */
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import pino from 'pino';
-import { Registry } from 'prom-client';
 import { fingerprint } from '../src/labels/labels.js';
-import { createNotifier } from '../src/notify/notifier.js';
+import { createNotifier, NOTIFY_QUEUE } from '../src/notify/notifier.js';
 import type { NotificationRequest } from '../src/notify/types.js';
 import { NotificationTemplates } from '../src/template/index.js';
+import { redisTestDeps } from '../test/support/redis-deps.js';
 
 const count = Number(process.argv[2] ?? 5000);
-const id = randomBytes(4).toString('hex');
-const keyPrefix = `klaxon-bench-notify-${id}:`;
-const queuePrefix = `{klaxon-bench-notify-${id}}`;
-const redis = new Redis({ maxRetriesPerRequest: 1 });
-const bullConnection = new Redis({ maxRetriesPerRequest: null });
+const deps = redisTestDeps('bench-notify', { queues: [NOTIFY_QUEUE], logger: pino({ level: 'warn' }) });
 
 const sentAt = new Map<string, number>();
 const latencies: number[] = [];
@@ -41,24 +34,13 @@ await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/hook`;
 
 let outcomes = 0;
-const notifier = createNotifier(
-  {
-    redis,
-    bullConnection,
-    keyPrefix,
-    queuePrefix,
-    logger: pino({ level: 'warn' }),
-    metrics: new Registry(),
-    now: Date.now,
+const notifier = createNotifier(deps, {
+  receivers: [{ name: 'bench', webhookConfigs: [{ sendResolved: true, url }] }],
+  templates: NotificationTemplates.load([]),
+  onOutcome: async () => {
+    outcomes++;
   },
-  {
-    receivers: [{ name: 'bench', webhookConfigs: [{ sendResolved: true, url }] }],
-    templates: NotificationTemplates.load([]),
-    onOutcome: async () => {
-      outcomes++;
-    },
-  },
-);
+});
 await notifier.start();
 
 const labels = (i: number) => ({ alertname: 'Bench', instance: `host-${i}`, job: 'node' });
@@ -113,10 +95,4 @@ const sendMs = log.reduce((a, d) => a + d.latencyMs, 0) / log.length;
 console.log(`mean send time (HTTP POST) ms: ${sendMs.toFixed(1)} over the last ${log.length} deliveries`);
 await notifier.stop();
 sink.close();
-const queue = new Queue('notify', { connection: bullConnection, prefix: queuePrefix });
-await queue.obliterate({ force: true });
-await queue.close();
-const keys = await redis.keys(`${keyPrefix}*`);
-if (keys.length > 0) await redis.del(...keys);
-await redis.quit();
-await bullConnection.quit();
+await deps.cleanup();

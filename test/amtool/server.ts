@@ -1,15 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import pino from 'pino';
-import { Registry } from 'prom-client';
 import { statusRoutes } from '../../src/api/alertmanager-v2/status.js';
-import type { Component, Deps } from '../../src/app/component.js';
+import type { Component } from '../../src/app/component.js';
 import { createRouter } from '../../src/app/router.js';
 import { buildServer } from '../../src/app/server.js';
 import { createSilences } from '../../src/app/silences.js';
 import { parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
+import { FLUSH_QUEUE } from '../../src/dispatch/dispatcher.js';
 import type { Notifier } from '../../src/notify/types.js';
+import { redisTestDeps } from '../support/redis-deps.js';
 
 export interface AmtoolServer {
   url: string;
@@ -26,20 +23,7 @@ const noDeliveries: Notifier = {
 export async function startAmtoolServer(configSource: string): Promise<AmtoolServer> {
   const { config, problems } = parseAlertmanagerConfig('alertmanager.yml', configSource);
   if (!config) throw new Error(`bad test config: ${JSON.stringify(problems)}`);
-  const tag = randomBytes(4).toString('hex');
-  const redis = new Redis({ host: '127.0.0.1', port: 6379 });
-  const bull = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
-  const logger = pino({ level: 'silent' });
-  const metrics = new Registry();
-  const deps: Deps = {
-    redis,
-    bullConnection: bull,
-    keyPrefix: `klaxon-test-amtool-${tag}:`,
-    queuePrefix: `{klaxon-test-amtool-${tag}}`,
-    logger,
-    metrics,
-    now: Date.now,
-  };
+  const deps = redisTestDeps('amtool', { queues: [FLUSH_QUEUE] });
   const silences = createSilences(deps);
   const router = createRouter(deps, {
     config,
@@ -56,8 +40,8 @@ export async function startAmtoolServer(configSource: string): Promise<AmtoolSer
   };
   const components = [silences, router, status];
   const app = buildServer({
-    logger,
-    metrics,
+    logger: deps.logger,
+    metrics: deps.metrics,
     components,
     apis: components,
     notReadyReasons: () => [],
@@ -73,13 +57,7 @@ export async function startAmtoolServer(configSource: string): Promise<AmtoolSer
     async close() {
       await app.close();
       for (const c of [...components].reverse()) await c.stop();
-      const queue = new Queue('group-flush', { connection: bull, prefix: deps.queuePrefix });
-      await queue.obliterate({ force: true });
-      await queue.close();
-      const keys = await redis.keys(`${deps.keyPrefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
-      bull.disconnect();
+      await deps.cleanup();
     },
   };
 }

@@ -1,13 +1,13 @@
 import { mkdir, mkdtemp, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KlaxonInstance, startKlaxon } from '../../src/app/klaxon.js';
 import { resolveSettings, type SettingOverrides } from '../../src/config/klaxon.js';
 import { type FakeDatasource, startFakeDatasource } from '../support/datasource.js';
 import { waitFor } from '../support/net.js';
+import { deleteInstanceKeys } from '../support/redis-deps.js';
 
 const amConfig = (receiver = 'team') => `
 route:
@@ -52,15 +52,6 @@ async function start(dir: string, datasourceUrl: string, extra: SettingOverrides
   const klaxon = await startKlaxon({ settings, logger });
   await klaxon.ready;
   return { klaxon, keyPrefix: settings.keyPrefix };
-}
-
-async function cleanup(prefix: string) {
-  const redis = new Redis();
-  for (const pattern of [`${prefix}*`, `{${prefix.replace(/:$/, '')}}*`]) {
-    const keys = await redis.keys(pattern);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-  await redis.quit();
 }
 
 async function groupNames(klaxon: KlaxonInstance): Promise<string[]> {
@@ -109,7 +100,7 @@ describe('with config watching on', () => {
     await klaxon?.stop();
     await datasource?.close();
     await rm(dir, { recursive: true, force: true });
-    await cleanup(keyPrefix);
+    await deleteInstanceKeys(keyPrefix);
   });
 
   it('logs the directories it watches', () => {
@@ -198,7 +189,7 @@ describe('with config watching off (the default for klaxon run)', () => {
       await klaxon.stop();
       await datasource.close();
       await rm(dir, { recursive: true, force: true });
-      await cleanup(keyPrefix);
+      await deleteInstanceKeys(keyPrefix);
     }
   });
 });

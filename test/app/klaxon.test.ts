@@ -2,13 +2,13 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KlaxonInstance, startKlaxon } from '../../src/app/klaxon.js';
 import { resolveSettings } from '../../src/config/klaxon.js';
 import { type FakeDatasource, startFakeDatasource } from '../support/datasource.js';
 import { freePort, waitFor } from '../support/net.js';
+import { deleteInstanceKeys } from '../support/redis-deps.js';
 import { startWebhookSink, type WebhookSink } from '../support/webhook-sink.js';
 
 const amConfig = (sinkUrl: string, receiver = 'team') => `
@@ -49,15 +49,6 @@ function settingsFor(dir: string, extra: Parameters<typeof resolveSettings>[1]) 
   );
 }
 
-async function cleanup(prefix: string) {
-  const redis = new Redis();
-  for (const pattern of [`${prefix}*`, `{${prefix.replace(/:$/, '')}}*`]) {
-    const keys = await redis.keys(pattern);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-  await redis.quit();
-}
-
 describe('a Klaxon instance', () => {
   let sink: WebhookSink;
   let datasource: FakeDatasource;
@@ -79,7 +70,7 @@ describe('a Klaxon instance', () => {
     await klaxon?.stop();
     await Promise.all([sink?.close(), datasource?.close()]);
     await rm(dir, { recursive: true, force: true });
-    await cleanup(keyPrefix);
+    await deleteInstanceKeys(keyPrefix);
   });
 
   it('is ready and serves the status page', async () => {
@@ -158,7 +149,7 @@ describe('start-up on a port in use', () => {
     } finally {
       await first.stop();
       await rm(dir, { recursive: true, force: true });
-      await cleanup(settings.keyPrefix);
+      await deleteInstanceKeys(settings.keyPrefix);
     }
   });
 });
@@ -244,7 +235,7 @@ describe('instances with separate roles on one Redis', () => {
       for (const k of instances.reverse()) await k.stop();
       await Promise.all([sink.close(), datasource.close()]);
       await rm(dir, { recursive: true, force: true });
-      await cleanup(keyPrefix);
+      await deleteInstanceKeys(keyPrefix);
     }
   }, 60_000);
 });

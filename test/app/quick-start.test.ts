@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeDatasource, startFakeDatasource } from '../support/datasource.js';
 import { freePort, waitFor } from '../support/net.js';
+import { deleteInstanceKeys } from '../support/redis-deps.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -20,12 +20,7 @@ describe('npm start', () => {
   afterAll(async () => {
     if (child && child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
     await datasource?.close();
-    const redis = new Redis();
-    for (const pattern of [`${keyPrefix}*`, `{${keyPrefix.replace(/:$/, '')}}*`]) {
-      const keys = await redis.keys(pattern);
-      if (keys.length > 0) await redis.del(...keys);
-    }
-    await redis.quit();
+    await deleteInstanceKeys(keyPrefix);
   });
 
   it('serves /-/ready and the status page within seconds, and stops cleanly on SIGTERM', async () => {

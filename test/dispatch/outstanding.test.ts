@@ -3,19 +3,13 @@
  * queued or retrying enqueue nothing; the outcome frees the slot, and after a dead letter the next flush sends
  * again (upstream: a failed notify is re-sent on the next tick).
  */
-import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Deps } from '../../src/app/component.js';
 import { createRouter, type Router } from '../../src/app/router.js';
 import { parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
+import { FLUSH_QUEUE } from '../../src/dispatch/dispatcher.js';
 import type { IntegrationInfo, NotificationRequest, Notifier } from '../../src/notify/types.js';
+import { redisTestDeps } from '../support/redis-deps.js';
 
-const PREFIX = `klaxon-test-dispatch-outstanding-${randomBytes(4).toString('hex')}:`;
-const QUEUE_PREFIX = `{${PREFIX}q}`;
 const { config } = parseAlertmanagerConfig(
   'am.yml',
   `route:
@@ -30,33 +24,16 @@ receivers:
       - url: http://127.0.0.1:9/r
 `,
 );
-const redis = new Redis({ host: '127.0.0.1', port: 6379 });
-const bull = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
+// Each test on prefixes of its own, so the first one's groups and claims cannot affect the second.
+const outstandingDeps = redisTestDeps('dispatch-outstanding', { queues: [FLUSH_QUEUE] });
+const leaseDeps = redisTestDeps('dispatch-outstanding-lease', { queues: [FLUSH_QUEUE] });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function depsFor(keyPrefix: string, queuePrefix: string): Deps {
-  return {
-    redis,
-    bullConnection: bull,
-    keyPrefix,
-    queuePrefix,
-    logger: pino({ level: 'silent' }),
-    metrics: new Registry(),
-    now: Date.now,
-  };
-}
-
-afterAll(async () => {
-  await new Queue('group-flush', { connection: bull, prefix: QUEUE_PREFIX }).obliterate({ force: true });
-  const keys = await redis.keys(`${PREFIX}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await Promise.all([redis.quit(), bull.quit()]);
-});
+afterAll(() => Promise.all([outstandingDeps.cleanup(), leaseDeps.cleanup()]));
 
 describe('outstanding notifications', () => {
   it('holds later flushes until the outcome, then notifies only the difference; a dead letter is re-sent', async () => {
     const sent: NotificationRequest[] = [];
-    const deps = depsFor(PREFIX, QUEUE_PREFIX);
     // A notifier whose deliveries stay pending until the test reports their outcome.
     const notifier: Notifier = {
       integrationsFor: (): IntegrationInfo[] => [{ type: 'webhook', index: 0, sendResolved: true }],
@@ -65,7 +42,7 @@ describe('outstanding notifications', () => {
       },
       retryHorizonMs: () => 60_000,
     };
-    const router: Router = createRouter(deps, { config: config!, notifier, externalURL: 'http://klaxon' });
+    const router: Router = createRouter(outstandingDeps, { config: config!, notifier, externalURL: 'http://klaxon' });
     await router.start();
     try {
       const t0 = Date.now();
@@ -97,14 +74,13 @@ describe('a flusher that dies between claiming and enqueueing', () => {
   it('blocks the integration only for the enqueue lease; the next flush after it sends', async () => {
     const sent: NotificationRequest[] = [];
     let calls = 0;
-    const deps = depsFor(`${PREFIX}lease:`, `{${PREFIX}lease}`);
     // The first enqueue never returns, as if the process died right after claiming; later ones record.
     const notifier: Notifier = {
       integrationsFor: (): IntegrationInfo[] => [{ type: 'webhook', index: 0, sendResolved: true }],
       enqueue: (request) => (calls++ === 0 ? new Promise<void>(() => {}) : (sent.push(request), Promise.resolve())),
       retryHorizonMs: () => 600_000,
     };
-    const router = createRouter(deps, {
+    const router = createRouter(leaseDeps, {
       config: config!,
       notifier,
       externalURL: 'http://klaxon',
@@ -124,7 +100,6 @@ describe('a flusher that dies between claiming and enqueueing', () => {
       expect(sent).toHaveLength(1);
     } finally {
       await router.stop();
-      await new Queue('group-flush', { connection: bull, prefix: `{${PREFIX}lease}` }).obliterate({ force: true });
     }
   }, 20_000);
 });

@@ -1,17 +1,12 @@
 /** Groups survive a restart: state and the next tick live in Redis, another instance resumes the flush. */
-import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Deps } from '../../src/app/component.js';
 import { createRouter, type Router } from '../../src/app/router.js';
 import { parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
+import { FLUSH_QUEUE } from '../../src/dispatch/dispatcher.js';
 import type { IntegrationInfo, NotificationRequest, Notifier } from '../../src/notify/types.js';
+import { redisTestDeps } from '../support/redis-deps.js';
 
-const PREFIX = `klaxon-test-dispatch-restart-${randomBytes(4).toString('hex')}:`;
-const QUEUE_PREFIX = `{${PREFIX}q}`;
+const env = redisTestDeps('dispatch-restart', { queues: [FLUSH_QUEUE] });
 const { config } = parseAlertmanagerConfig(
   'am.yml',
   `route:
@@ -25,21 +20,8 @@ receivers:
       - url: http://127.0.0.1:9/r
 `,
 );
-const connections: Redis[] = [];
 
 function instance(sent: NotificationRequest[]): Router {
-  const redis = new Redis({ host: '127.0.0.1', port: 6379 });
-  const bull = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
-  connections.push(redis, bull);
-  const deps: Deps = {
-    redis,
-    bullConnection: bull,
-    keyPrefix: PREFIX,
-    queuePrefix: QUEUE_PREFIX,
-    logger: pino({ level: 'silent' }),
-    metrics: new Registry(),
-    now: Date.now,
-  };
   let router: Router | undefined;
   const notifier: Notifier = {
     integrationsFor: (): IntegrationInfo[] => [{ type: 'webhook', index: 0, sendResolved: true }],
@@ -48,18 +30,11 @@ function instance(sent: NotificationRequest[]): Router {
       await router!.onOutcome(request, { delivered: true });
     },
   };
-  router = createRouter(deps, { config: config!, notifier, externalURL: 'http://klaxon' });
+  router = createRouter(env.forAnotherInstance(), { config: config!, notifier, externalURL: 'http://klaxon' });
   return router;
 }
 
-afterAll(async () => {
-  const redis = connections[0]!;
-  const bull = connections[1]!;
-  await new Queue('group-flush', { connection: bull, prefix: QUEUE_PREFIX }).obliterate({ force: true });
-  const keys = await redis.keys(`${PREFIX}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await Promise.all(connections.map((c) => c.quit()));
-});
+afterAll(() => env.cleanup());
 
 describe('restart', () => {
   it('a group created before a restart flushes on schedule from the next instance', async () => {

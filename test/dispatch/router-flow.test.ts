@@ -1,17 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps } from '../../src/app/component.js';
 import { createRouter, type Router } from '../../src/app/router.js';
 import { parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
+import { FLUSH_QUEUE } from '../../src/dispatch/dispatcher.js';
 import type { IntegrationInfo, NotificationRequest, Notifier } from '../../src/notify/types.js';
+import { redisTestDeps } from '../support/redis-deps.js';
 
-const PREFIX = `klaxon-test-dispatch-flow-${randomBytes(4).toString('hex')}:`;
-const QUEUE_PREFIX = `{${PREFIX}q}`;
 const CONFIG = `
 route:
   receiver: default
@@ -49,24 +43,12 @@ class RecordingNotifier implements Notifier {
   }
 }
 
-let redis: Redis;
-let bull: Redis;
+const deps = redisTestDeps('dispatch-flow', { queues: [FLUSH_QUEUE] });
 let router: Router;
 let app: FastifyInstance;
 const notifier = new RecordingNotifier();
 
 beforeAll(async () => {
-  redis = new Redis({ host: '127.0.0.1', port: 6379 });
-  bull = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
-  const deps: Deps = {
-    redis,
-    bullConnection: bull,
-    keyPrefix: PREFIX,
-    queuePrefix: QUEUE_PREFIX,
-    logger: pino({ level: 'silent' }),
-    metrics: new Registry(),
-    now: Date.now,
-  };
   const { config, problems } = parseAlertmanagerConfig('am.yml', CONFIG);
   if (!config) throw new Error(JSON.stringify(problems));
   router = createRouter(deps, { config, notifier, externalURL: 'http://klaxon', labelNames: 'legacy' });
@@ -80,10 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await router.stop();
   await app.close();
-  await new Queue('group-flush', { connection: bull, prefix: QUEUE_PREFIX }).obliterate({ force: true });
-  const keys = await redis.keys(`${PREFIX}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await Promise.all([redis.quit(), bull.quit()]);
+  await deps.cleanup();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,15 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Deps } from '../../src/app/component.js';
 import { createRouter, type Router } from '../../src/app/router.js';
 import { createSilences, type SilencesComponent } from '../../src/app/silences.js';
 import { parseAlertmanagerConfig } from '../../src/config/alertmanager/index.js';
+import { FLUSH_QUEUE } from '../../src/dispatch/dispatcher.js';
 import type { IntegrationInfo, NotificationRequest, Notifier } from '../../src/notify/types.js';
 import { waitFor } from '../support/net.js';
+import { redisTestDeps } from '../support/redis-deps.js';
 
 const CONFIG = `
 route:
@@ -44,18 +41,7 @@ interface Instance {
 }
 
 async function startRouter(sendResolvedWhenSilenced: boolean): Promise<Instance> {
-  const prefix = `klaxon-test-silenced-resolved-${randomBytes(4).toString('hex')}:`;
-  const redis = new Redis({ host: '127.0.0.1', port: 6379 });
-  const bull = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
-  const deps: Deps = {
-    redis,
-    bullConnection: bull,
-    keyPrefix: prefix,
-    queuePrefix: `{${prefix}q}`,
-    logger: pino({ level: 'silent' }),
-    metrics: new Registry(),
-    now: Date.now,
-  };
+  const deps = redisTestDeps('silenced-resolved', { queues: [FLUSH_QUEUE] });
   const { config } = parseAlertmanagerConfig('am.yml', CONFIG);
   const notifier = new RecordingNotifier();
   const silences: SilencesComponent = createSilences(deps);
@@ -80,11 +66,7 @@ async function startRouter(sendResolvedWhenSilenced: boolean): Promise<Instance>
       await router.stop();
       await silences.stop();
       await app.close();
-      for (const pattern of [`${prefix}*`, `{${prefix}q}*`]) {
-        const keys = await redis.keys(pattern);
-        if (keys.length > 0) await redis.del(...keys);
-      }
-      await Promise.all([redis.quit(), bull.quit()]);
+      await deps.cleanup();
     },
   };
 }

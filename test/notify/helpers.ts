@@ -1,43 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import pino from 'pino';
-import { Registry } from 'prom-client';
-import type { Deps } from '../../src/app/component.js';
 import { fingerprint, type Labels } from '../../src/labels/labels.js';
+import { NOTIFY_QUEUE } from '../../src/notify/notifier.js';
 import type { AlertSnapshot, DeliveryOutcomeHandler, NotificationRequest } from '../../src/notify/types.js';
+import { type RedisTestDeps, redisTestDeps } from '../support/redis-deps.js';
 
-export interface TestDeps extends Deps {
-  cleanup(): Promise<void>;
-}
+export type TestDeps = RedisTestDeps;
 
 /** Real Redis with a key prefix and a BullMQ prefix of its own; cleanup obliterates the queue and drops the keys. */
 export async function testDeps(area: string): Promise<TestDeps> {
-  const id = randomBytes(4).toString('hex');
-  const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 1 });
-  const bullConnection = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
-  const keyPrefix = `klaxon-test-${area}-${id}:`;
-  const queuePrefix = `{klaxon-test-${area}-${id}}`;
-  return {
-    redis,
-    bullConnection,
-    keyPrefix,
-    queuePrefix,
-    logger: pino({ level: 'silent' }),
-    metrics: new Registry(),
-    now: () => Date.now(),
-    async cleanup() {
-      const queue = new Queue('notify', { connection: bullConnection, prefix: queuePrefix });
-      await queue.obliterate({ force: true });
-      await queue.close();
-      const keys = await redis.keys(`${keyPrefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
-      await bullConnection.quit();
-    },
-  };
+  return redisTestDeps(area, { queues: [NOTIFY_QUEUE] });
 }
 
 export interface Received {

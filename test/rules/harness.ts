@@ -4,13 +4,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
-import type { Deps } from '../../src/app/component.js';
 import { RULE_EVAL_QUEUE } from '../../src/rules/scheduler.js';
 import type { AlertSender, PostableAlert } from '../../src/rules/sender.js';
+import { redisTestDeps } from '../support/redis-deps.js';
 
 export async function listen(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void, port = 0) {
   const server: Server = createServer((req, res) => {
@@ -156,29 +152,13 @@ export class CollectingSender implements AlertSender {
   }
 }
 
+/** Real Redis under prefixes of its own; every `deps()` is one more ruler (own logger and metrics registry). */
 export function testDeps(area: string) {
-  const id = Math.random().toString(36).slice(2, 8);
-  const keyPrefix = `klaxon-test-${area}-${id}:`;
-  const queuePrefix = `{klaxon-test-${area}-${id}}`;
-  const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 1 });
-  const bullConnection = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
-  const deps = (): Deps => ({
-    redis,
-    bullConnection,
-    keyPrefix,
-    queuePrefix,
-    logger: pino({ level: 'silent' }),
-    metrics: new Registry(),
-    now: Date.now,
-  });
-  async function cleanup() {
-    const q = new Queue(RULE_EVAL_QUEUE, { connection: bullConnection, prefix: queuePrefix });
-    await q.obliterate({ force: true });
-    await q.close();
-    const keys = await redis.keys(`${keyPrefix}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-    await bullConnection.quit();
-  }
-  return { deps, cleanup, keyPrefix, queuePrefix };
+  const env = redisTestDeps(area, { queues: [RULE_EVAL_QUEUE] });
+  return {
+    deps: () => env.forAnotherInstance(),
+    cleanup: env.cleanup,
+    keyPrefix: env.keyPrefix,
+    queuePrefix: env.queuePrefix,
+  };
 }

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
-import pino from 'pino';
-import { Registry } from 'prom-client';
-import type { Deps } from '../../src/app/component.js';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import { createSilences, type SilencesComponent, type SilencesOptions } from '../../src/app/silences.js';
+import { redisTestDeps } from '../support/redis-deps.js';
 
 export interface Harness {
   app: FastifyInstance;
@@ -21,18 +19,9 @@ export async function startHarness(
   area: string,
   opts: SilencesOptions & { register?: (app: FastifyInstance) => void } = {},
 ): Promise<Harness> {
-  const prefix = `klaxon-test-${area}-${randomBytes(4).toString('hex')}:`;
-  const redis = new Redis({ host: '127.0.0.1', port: 6379 });
   const clock = { now: Date.now() };
-  const deps: Deps = {
-    redis,
-    bullConnection: redis,
-    keyPrefix: prefix,
-    queuePrefix: `{${prefix}}`,
-    logger: pino({ level: 'silent' }),
-    metrics: new Registry(),
-    now: () => clock.now,
-  };
+  // Silences keep no BullMQ queues.
+  const deps = redisTestDeps(area, { queues: [], now: () => clock.now });
   const silences = createSilences(deps, opts);
   const app = Fastify();
   opts.register?.(app);
@@ -41,17 +30,15 @@ export async function startHarness(
   await app.ready();
   return {
     app,
-    redis,
-    prefix,
+    redis: deps.redis,
+    prefix: deps.keyPrefix,
     silences,
     clock,
     metrics: deps.metrics,
     async close() {
       await app.close();
       await silences.stop();
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
+      await deps.cleanup();
     },
   };
 }
