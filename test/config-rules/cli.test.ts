@@ -2,13 +2,13 @@
  * `klaxon check rules`: promtool's output layout and exit codes (0 ok, 1 invalid, 2 usage, 3 lint-fatal).
  * Exit codes are checked on the real process (a few spawns: each starts tsx); output details in-process.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CheckRulesOptions, checkRuleFiles } from '../../src/cli/check-rules.js';
 import { checkRuleTemplate } from '../../src/template/index.js';
+import { type CommandResult, runCommand } from '../support/children.js';
 import { CORPUS } from './corpus.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -17,22 +17,9 @@ const KUBE_CONTROL_PLANE = '../kube-prometheus-plain/kubernetesControlPlane-prom
 const tmp = mkdtempSync(path.join(tmpdir(), 'klaxon-check-rules-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function klaxon(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'src/cli/main.ts'), ...args], {
-    cwd: INVALID,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function klaxon(...args: string[]): Promise<CommandResult> {
+  const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
+  return runCommand(tsx, [path.join(ROOT, 'src/cli/main.ts'), ...args], { cwd: INVALID });
 }
 
 /** Runs the command's logic in-process, with paths relative to the invalid/ corpus like the spawned runs. */
