@@ -11,6 +11,9 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKlaxon } from '../../src/app/klaxon.js';
 import { resolveSettings } from '../../src/config/klaxon.js';
+import { FLUSH_QUEUE } from '../../src/dispatch/dispatcher.js';
+import { NOTIFY_QUEUE } from '../../src/notify/notifier.js';
+import { RULE_EVAL_QUEUE } from '../../src/rules/scheduler.js';
 import { freePort } from '../support/net.js';
 import { runPool } from '../support/pool.js';
 import { type PreparedScenario, prepareScenario, type StartInstance, warmUp } from './run-scenario.js';
@@ -98,7 +101,7 @@ afterAll(async () => {
   const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
   for (const prefix of prefixes) {
     const queuePrefix = `{${prefix.replace(/[:{}]+$/g, '')}}`;
-    for (const name of ['group-flush', 'notify']) {
+    for (const name of [FLUSH_QUEUE, NOTIFY_QUEUE, RULE_EVAL_QUEUE]) {
       const queue = new Queue(name, { connection: redis, prefix: queuePrefix });
       await queue.obliterate({ force: true });
       await queue.close();
