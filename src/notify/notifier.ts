@@ -179,6 +179,19 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     return { result, base };
   }
 
+  async function succeed(
+    request: NotificationRequest,
+    base: DeliveryBase,
+    receiverData: Record<string, string> | undefined,
+  ): Promise<void> {
+    await record({ ...base, status: 'delivered', error: '' });
+    await report(request, { delivered: true, receiverData });
+  }
+
+  function recordRateLimited(base: DeliveryBase, reason: string, afterMs: number): Promise<void> {
+    return record({ ...base, status: 'rate_limited', error: `${reason}; retry after ${afterMs} ms` });
+  }
+
   async function giveUp(request: NotificationRequest, base: DeliveryBase, reason: string): Promise<void> {
     await record({ ...base, status: 'failed', error: reason });
     await report(request, { delivered: false, reason });
@@ -190,8 +203,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     if (failedInline !== undefined) throw new UnrecoverableError(failedInline);
     const { result, base } = await attempt(request, priorAttempts + job.attemptsMade + 1, job.id ?? '');
     if (result.kind === 'delivered') {
-      await record({ ...base, status: 'delivered', error: '' });
-      await report(request, { delivered: true, receiverData: result.receiverData });
+      await succeed(request, base, result.receiverData);
       return result.receiverData;
     }
     if (result.kind === 'permanent') {
@@ -205,7 +217,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
         await giveUp(request, base, reason);
         throw new UnrecoverableError(reason);
       }
-      await record({ ...base, status: 'rate_limited', error: `${result.reason}; retry after ${result.afterMs} ms` });
+      await recordRateLimited(base, result.reason, result.afterMs);
       await job.moveToDelayed(deps.now() + result.afterMs, token);
       throw new DelayedError();
     }
@@ -250,8 +262,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     }
     const { result, base } = outcome;
     if (result.kind === 'delivered') {
-      await record({ ...base, status: 'delivered', error: '' });
-      await report(request, { delivered: true, receiverData: result.receiverData });
+      await succeed(request, base, result.receiverData);
       return;
     }
     let requeue: { extra: Omit<NotifyJobData, 'request'>; delay: number };
@@ -259,7 +270,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
       await giveUp(request, base, result.reason);
       requeue = { extra: { failedInline: result.reason }, delay: 0 };
     } else if (result.afterMs !== undefined) {
-      await record({ ...base, status: 'rate_limited', error: `${result.reason}; retry after ${result.afterMs} ms` });
+      await recordRateLimited(base, result.reason, result.afterMs);
       requeue = { extra: {}, delay: result.afterMs };
     } else {
       await record({ ...base, status: 'retry', error: result.reason });
