@@ -77,7 +77,10 @@ describe('a flusher that dies between claiming and enqueueing', () => {
     // The first enqueue never returns, as if the process died right after claiming; later ones record.
     const notifier: Notifier = {
       integrationsFor: (): IntegrationInfo[] => [{ type: 'webhook', index: 0, sendResolved: true }],
-      enqueue: (request) => (calls++ === 0 ? new Promise<void>(() => {}) : (sent.push(request), Promise.resolve())),
+      async enqueue(request) {
+        if (calls++ === 0) return new Promise<void>(() => {});
+        sent.push(request);
+      },
       retryHorizonMs: () => 600_000,
     };
     const router = createRouter(leaseDeps, {
