@@ -256,13 +256,17 @@ export class Dispatcher {
   private async schedule(ticks: FlushJob[], now: number): Promise<void> {
     if (ticks.length === 0) return;
     for (const t of ticks) this.armLocalTimer(t, now);
-    await this.queue.addBulk(
-      ticks.map((t) => ({
-        name: 'flush',
-        data: t,
-        opts: { jobId: flushJobId(t), delay: Math.max(0, t.ts - now), removeOnComplete: true, removeOnFail: true },
-      })),
-    );
+    const jobs = ticks.map((t) => ({
+      name: 'flush',
+      data: t,
+      opts: { jobId: flushJobId(t), delay: Math.max(0, t.ts - now), removeOnComplete: true, removeOnFail: true },
+    }));
+    // One tick (a flush re-arming its group, a new group) is the common case: `add` sends one script call, where
+    // `addBulk` builds an ioredis pipeline, which copies every script BullMQ defined on its connection (over a
+    // hundred properties) and shows up as garbage-collection pauses in POST→webhook latency.
+    const [single] = jobs;
+    if (jobs.length === 1 && single) await this.queue.add(single.name, single.data, single.opts);
+    else await this.queue.addBulk(jobs);
   }
 
   private armLocalTimer(tick: FlushJob, now: number): void {

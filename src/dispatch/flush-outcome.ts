@@ -63,12 +63,15 @@ export class FlushOutcomes {
     repeatIntervalMs: number,
   ): Promise<void> {
     const key = this.keys.flushRecord(groupKey, receiver, flushTs);
-    await this.redis
-      .multi()
-      .hset(key, 'pending', pending, 'failed', '0', 'group', groupId, 'resolved', JSON.stringify(resolved))
-      .hset(key, 'repeat', repeatIntervalMs)
-      .pexpire(key, FLUSH_RECORD_TTL_MS)
-      .exec();
+    // A script, not MULTI: an ioredis transaction is a pipeline object, costly garbage on every flush.
+    await this.redis.klaxonFlushOpen(
+      key,
+      pending,
+      groupId,
+      JSON.stringify(resolved),
+      repeatIntervalMs,
+      FLUSH_RECORD_TTL_MS,
+    );
   }
 
   /**

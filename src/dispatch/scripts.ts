@@ -21,6 +21,14 @@ declare module 'ioredis' {
     klaxonClaimNotify(claim: string, token: string, ttlMs: number): Result<number, Context>;
     klaxonReleaseNotify(claim: string, token: string): Result<number, Context>;
     klaxonExtendNotify(claim: string, token: string, ttlMs: number): Result<number, Context>;
+    klaxonFlushOpen(
+      record: string,
+      pending: number,
+      groupId: string,
+      resolvedJson: string,
+      repeatMs: number,
+      ttlMs: number,
+    ): Result<number, Context>;
     klaxonFlushOutcome(record: string, delivered: '1' | '0'): Result<[number, string, string], Context>;
   }
 }
@@ -36,6 +44,7 @@ export function defineDispatchScripts(redis: Redis): void {
   redis.defineCommand('klaxonClaimNotify', { numberOfKeys: 1, lua: lua('claim-notify') });
   redis.defineCommand('klaxonReleaseNotify', { numberOfKeys: 1, lua: lua('release-notify') });
   redis.defineCommand('klaxonExtendNotify', { numberOfKeys: 1, lua: lua('extend-notify') });
+  redis.defineCommand('klaxonFlushOpen', { numberOfKeys: 1, lua: lua('flush-open') });
   redis.defineCommand('klaxonFlushOutcome', { numberOfKeys: 1, lua: lua('flush-outcome') });
   defined.add(redis);
 }

@@ -52,13 +52,12 @@ export class DeliveryLog {
 
   async append(rec: NewDeliveryRecord): Promise<void> {
     const args = FIELDS.flatMap((f) => [f, String(rec[f])]);
-    const results = await this.redis
-      .multi()
-      .xadd(this.streamKey(rec.receiver), 'MAXLEN', '~', String(this.maxLen), '*', ...args)
-      .sadd(this.receiversKey, rec.receiver)
-      .exec();
-    const failed = results?.find(([err]) => err);
-    if (failed) throw failed[0];
+    // Two plain commands, receiver first: no transaction needed (a listed receiver with no record yet lists
+    // nothing), and an ioredis MULTI is a pipeline object, costly garbage on every delivery.
+    await Promise.all([
+      this.redis.sadd(this.receiversKey, rec.receiver),
+      this.redis.xadd(this.streamKey(rec.receiver), 'MAXLEN', '~', String(this.maxLen), '*', ...args),
+    ]);
   }
 
   /** Newest first; all receivers merged when `receiver` is omitted. */
