@@ -2,7 +2,9 @@
  * Edge adapter: reloads when a configuration file changes on disk. It watches the directories holding the
  * files rather than the files themselves, so editors' atomic renames and Kubernetes ConfigMap symlink swaps
  * (which replace the inode a file watch would follow) are seen. A reload re-creates aggregation groups and
- * resets their timers, so it runs only when the content of a configuration file really changed.
+ * resets their timers, so it runs only when the content of a configuration file really changed: every reload,
+ * whatever triggered it, goes through the watcher, which compares later changes with what the running
+ * configuration was read from.
  */
 import { createHash } from 'node:crypto';
 import { type FSWatcher, watch } from 'node:fs';
@@ -22,6 +24,11 @@ export interface ConfigWatchOptions {
 }
 
 export interface ConfigWatcher {
+  /**
+   * A reload triggered elsewhere (SIGHUP, `POST /-/reload`): runs `reload` after any check in progress; when it
+   * succeeds, the files it read count as loaded, so the watcher does not reload them once more.
+   */
+  reload(): Promise<string | null>;
   /** Stops watching and waits for a reload it started to finish. */
   close(): Promise<void>;
 }
@@ -39,6 +46,13 @@ export async function watchConfigFiles(options: ConfigWatchOptions): Promise<Con
   let running: Promise<void> | undefined;
   let rerun = false;
   let closed = false;
+  // Reloads and checks run one at a time, so the fingerprint is remembered in the order configurations are applied.
+  let exclusive: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(task: () => Promise<T>): Promise<T> => {
+    const result = exclusive.then(task);
+    exclusive = result.catch(() => undefined);
+    return result;
+  };
 
   const onEvent = () => {
     if (closed) return;
@@ -52,7 +66,7 @@ export async function watchConfigFiles(options: ConfigWatchOptions): Promise<Con
       rerun = true;
       return;
     }
-    running = check()
+    running = oneAtATime(check)
       .catch((err: unknown) => logger.error({ err: String(err) }, 'configuration watch failed'))
       .finally(() => {
         running = undefined;
@@ -70,15 +84,32 @@ export async function watchConfigFiles(options: ConfigWatchOptions): Promise<Con
       // Remembered whatever the outcome: a broken file is reported once, and fixing it reloads.
       lastFingerprint = current;
       logger.info('configuration changed on disk; reloading');
-      const next = (await options.reload()) === null ? [...options.templates()] : templateGlobs;
-      if (next.join('\0') !== templateGlobs.join('\0')) {
-        // New template globs: the files they match join the fingerprint (and their directories the watch).
-        templateGlobs = next;
-        lastFingerprint = await fingerprint(settings, templateGlobs);
-      }
+      await reloadFrom(current);
     }
     // Also without a reload: a new directory matching `rules/*/x.yml` must be watched before files land in it.
     if (!closed) await syncDirectories();
+  };
+
+  /** Reloads; on success `read` (the fingerprint taken just before) describes the running configuration. */
+  const reloadFrom = async (read: string): Promise<string | null> => {
+    const error = await options.reload();
+    if (error !== null) return error;
+    lastFingerprint = read;
+    const next = [...options.templates()];
+    if (next.join('\0') !== templateGlobs.join('\0')) {
+      // New template globs: the files they match join the fingerprint (and their directories the watch).
+      templateGlobs = next;
+      lastFingerprint = await fingerprint(settings, templateGlobs);
+    }
+    return null;
+  };
+
+  const reloadByHand = async (): Promise<string | null> => {
+    // Taken before the reload reads the files: an edit racing the reload then differs from it and is reloaded
+    // once more, where a fingerprint taken afterwards could pass off content never loaded as running.
+    const error = await reloadFrom(await fingerprint(settings, templateGlobs));
+    if (!closed) await syncDirectories();
+    return error;
   };
 
   const missing = new Set<string>();
@@ -121,6 +152,7 @@ export async function watchConfigFiles(options: ConfigWatchOptions): Promise<Con
 
   await syncDirectories(true);
   return {
+    reload: () => oneAtATime(reloadByHand),
     async close() {
       closed = true;
       clearTimeout(timer);

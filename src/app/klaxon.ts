@@ -134,7 +134,7 @@ export async function startKlaxon(options: KlaxonOptions): Promise<KlaxonInstanc
     redisReady = false;
   });
 
-  const reload = async (): Promise<string | null> => {
+  const loadAndApply = async (): Promise<string | null> => {
     try {
       const next = await loadConfig(settings);
       await router!.reload(next.alertmanager);
@@ -152,6 +152,10 @@ export async function startKlaxon(options: KlaxonOptions): Promise<KlaxonInstanc
       return message;
     }
   };
+  // With watching on, every reload (SIGHUP, `POST /-/reload`) goes through the watcher, so it reloads only when
+  // the files differ from what the running configuration was read from.
+  let watcher: ConfigWatcher | undefined;
+  const reload = () => (watcher ? watcher.reload() : loadAndApply());
 
   const auth: AuthConfig = {
     tokens: settings.apiTokens,
@@ -215,9 +219,14 @@ export async function startKlaxon(options: KlaxonOptions): Promise<KlaxonInstanc
   const prefix = settings.routePrefix === '/' ? '' : settings.routePrefix.replace(/\/$/, '');
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}${prefix}`;
   logger.info({ url, roles: [...roles] }, 'Klaxon is listening');
-  const watcher: ConfigWatcher | undefined = settings.watchConfig
-    ? await watchConfigFiles({ settings, templates: () => config.alertmanager.templates, reload, logger })
-    : undefined;
+  if (settings.watchConfig) {
+    watcher = await watchConfigFiles({
+      settings,
+      templates: () => config.alertmanager.templates,
+      reload: loadAndApply,
+      logger,
+    });
+  }
 
   let stopping: Promise<void> | undefined;
   return {

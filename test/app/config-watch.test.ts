@@ -82,6 +82,8 @@ async function writeAtomically(file: string, content: string) {
 const count = (logs: string[], message: string) => logs.filter((l) => l.includes(`"msg":"${message}"`)).length;
 const CHANGED = 'configuration changed on disk; reloading';
 const UNCHANGED = 'configuration directory changed; files unchanged, no reload';
+const RELOADED = 'configuration reloaded';
+const FAILED = 'configuration reload failed; keeping the running configuration';
 
 describe('with config watching on', () => {
   let datasource: FakeDatasource;
@@ -122,13 +124,13 @@ describe('with config watching on', () => {
   });
 
   it('keeps the running configuration when the new one is invalid, and reloads once it is fixed', async () => {
-    const failed = count(logs, 'configuration reload failed; keeping the running configuration');
+    const failed = count(logs, FAILED);
     await writeFile(join(dir, 'alertmanager.yml'), 'route:\n  receiver: nobody\nreceivers: []\n');
     await waitFor(async () => ((await reloadMetrics(klaxon)).successful === 0 ? true : undefined), {
       what: 'the failed reload',
     });
     expect(await routingReceiver(klaxon)).toBe('team');
-    expect(count(logs, 'configuration reload failed; keeping the running configuration')).toBe(failed + 1);
+    expect(count(logs, FAILED)).toBe(failed + 1);
 
     await writeFile(join(dir, 'alertmanager.yml'), amConfig('other'));
     await waitFor(async () => ((await reloadMetrics(klaxon)).successful === 1 ? true : undefined), {
@@ -165,6 +167,47 @@ describe('with config watching on', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(count(logs, CHANGED)).toBe(reloads);
     expect(await reloadMetrics(klaxon)).toEqual(before);
+  });
+
+  it('does not reload again a change already reloaded by hand (POST /-/reload or SIGHUP)', async () => {
+    const reloadsByHand: Array<[string, () => Promise<unknown>]> = [
+      [
+        'POST /-/reload',
+        async () => expect((await fetch(`${klaxon.url}/-/reload`, { method: 'POST' })).status).toBe(200),
+      ],
+      ['SIGHUP', async () => expect(await klaxon.reload()).toBeNull()],
+    ];
+    for (const [trigger, reloadByHand] of reloadsByHand) {
+      const reloads = count(logs, RELOADED);
+      const watcherReloads = count(logs, CHANGED);
+      const checks = count(logs, UNCHANGED);
+      // The watcher's check comes 300 ms after the write; the reload by hand starts well before it.
+      await writeFile(join(dir, 'rules', 'app.yml'), rules('app', trigger === 'SIGHUP' ? 'hup' : 'posted'));
+      await reloadByHand();
+      const checked = () => count(logs, UNCHANGED) > checks || count(logs, CHANGED) > watcherReloads;
+      await waitFor(() => (checked() ? true : undefined), { what: `the watcher's check after ${trigger}` });
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(count(logs, CHANGED), trigger).toBe(watcherReloads);
+      expect(count(logs, RELOADED), trigger).toBe(reloads + 1);
+    }
+    expect(await groupNames(klaxon)).toEqual(['app', 'hup']);
+  });
+
+  it('still reloads a change whose reload by hand failed, and the fix', async () => {
+    const watcherReloads = count(logs, CHANGED);
+    const failed = count(logs, FAILED);
+    await writeFile(join(dir, 'alertmanager.yml'), 'route:\n  receiver: nobody\nreceivers: []\n');
+    expect((await fetch(`${klaxon.url}/-/reload`, { method: 'POST' })).status).toBe(500);
+    // The failed reload by hand loaded nothing, so the watcher tries the changed file itself.
+    await waitFor(() => (count(logs, CHANGED) > watcherReloads ? true : undefined), { what: "the watcher's reload" });
+    await waitFor(() => (count(logs, FAILED) === failed + 2 ? true : undefined), { what: 'its failure' });
+
+    await writeFile(join(dir, 'alertmanager.yml'), amConfig('fixed'));
+    await waitFor(async () => ((await reloadMetrics(klaxon)).successful === 1 ? true : undefined), {
+      what: 'the reload of the fixed file',
+    });
+    expect(await routingReceiver(klaxon)).toBe('fixed');
+    expect(count(logs, CHANGED)).toBe(watcherReloads + 2);
   });
 });
 
