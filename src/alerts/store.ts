@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { ChainableCommander, Redis, Result } from 'ioredis';
-import { applyIncoming } from './merge.js';
+import type { Callback, ChainableCommander, Redis, Result } from 'ioredis';
 import type { Alert } from './types.js';
 
 /** Resolved alerts stay readable this long (upstream garbage-collects resolved alerts every 30m). */
@@ -10,8 +9,17 @@ export const RESOLVED_RETENTION_MS = 30 * 60_000;
 /** Alerts removed per garbage-collection script call (bounded so one call never blocks Redis for long). */
 const GC_BATCH = 1000;
 
+/** merge.lua's reply per alert: 0 when the stored copy is the posted one, else the stored JSON. */
+type MergeReply = (0 | string)[];
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
+    klaxonAlertsMerge(
+      data: string,
+      index: string,
+      version: string,
+      ...argsAndCallback: [...args: (string | number)[], callback: Callback<MergeReply>]
+    ): Result<MergeReply, Context>;
     klaxonAlertsCollectGarbage(
       index: string,
       data: string,
@@ -28,6 +36,22 @@ const withScripts = new WeakSet<Redis>();
 /** Queues an alert write on a pipeline (see `AlertStore.merge`). */
 export type AlertWrite = (pipeline: ChainableCommander) => void;
 
+/** A batch merge to send on the caller's pipeline (see `AlertStore.merge`). */
+export interface StagedMerge {
+  write: AlertWrite;
+  /** The stored versions, in batch order, once the pipeline carrying `write` has run. */
+  stored: Promise<Alert[]>;
+}
+
+/**
+ * The stored JSON up to its times (merge.lua appends them in a fixed order, to read them back without decoding
+ * the rest): an alert's JSON is this, then `,"startsAt":…,"endsAt":…,"updatedAt":…,"timeout":…}`.
+ */
+function bodyJson(alert: Alert): string {
+  const { labels, annotations, generatorURL, fingerprint } = alert;
+  return JSON.stringify({ labels, annotations, generatorURL, fingerprint }).slice(0, -1);
+}
+
 /** `listUnresolved`'s last read: every alert unresolved at `readAt`, valid while the version stands. */
 interface UnresolvedCache {
   version: string | null;
@@ -38,8 +62,8 @@ interface UnresolvedCache {
 /**
  * Redis-backed alert store: a hash `<prefix>{alerts}:json` of fingerprint → alert JSON and a sorted set
  * `<prefix>{alerts}` of fingerprints by endsAt, which lists the unresolved alerts and drives the garbage
- * collection (both under one hash tag, for the GC script). One hash instead of a key per alert makes an ingest
- * batch one HMGET and one HSET, whatever its size. `<prefix>{alerts}:version` is set to a fresh token after every change
+ * collection (all under one hash tag, for the scripts). One hash instead of a key per alert makes an ingest
+ * batch one script call reading with one HMGET and writing with one HSET, whatever its size. `<prefix>{alerts}:version` is set to a fresh token after every change
  * (once per batch, queued behind its writes; by the GC when it removes anything), so `listUnresolved` can keep
  * its last answer per instance and re-read only when some instance changed the alerts since.
  */
@@ -54,10 +78,9 @@ export class AlertStore {
     private readonly prefix: string,
   ) {
     if (!withScripts.has(redis)) {
-      redis.defineCommand('klaxonAlertsCollectGarbage', {
-        numberOfKeys: 3,
-        lua: readFileSync(new URL('./lua/collect-garbage.lua', import.meta.url), 'utf8'),
-      });
+      const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+      redis.defineCommand('klaxonAlertsMerge', { numberOfKeys: 3, lua: lua('merge') });
+      redis.defineCommand('klaxonAlertsCollectGarbage', { numberOfKeys: 3, lua: lua('collect-garbage') });
       withScripts.add(redis);
     }
   }
@@ -75,43 +98,35 @@ export class AlertStore {
   }
 
   /**
-   * Merge each incoming alert with the stored one. Alerts of one batch with the same fingerprint are applied in
-   * order. Returns the stored versions and their write, for the caller to queue on a pipeline ahead of its own
-   * commands (Redis runs them in order: one socket write and one round trip for the whole ingest).
+   * Merge each incoming alert with the stored one (merge.lua; alerts of one batch with the same fingerprint are
+   * applied in order). Nothing is sent here: the caller queues `write` on its pipeline, ahead of its own commands
+   * (Redis runs them in order: one socket write and one round trip for the whole ingest), and `stored` resolves
+   * with that pipeline.
    */
-  async merge(incoming: Alert[], now: number): Promise<{ stored: Alert[]; write: AlertWrite }> {
-    if (incoming.length === 0) return { stored: [], write: () => undefined };
-    const fps = [...new Set(incoming.map((a) => a.fingerprint))];
-    const raw = await this.redis.hmget(this.dataKey, ...fps);
-    const current = new Map<string, Alert>();
-    for (let i = 0; i < fps.length; i++) {
-      const json = raw[i];
-      if (json) current.set(fps[i]!, JSON.parse(json) as Alert);
+  merge(incoming: Alert[], now: number): StagedMerge {
+    if (incoming.length === 0) return { write: () => undefined, stored: Promise.resolve([]) };
+    const args: (string | number)[] = [now, this.nextVersion()];
+    for (const a of incoming) {
+      args.push(a.fingerprint, bodyJson(a), a.startsAt, a.endsAt, a.updatedAt, a.timeout ? 'true' : 'false');
     }
-    const stored: Alert[] = [];
-    for (const alert of incoming) {
-      const next = applyIncoming(current.get(alert.fingerprint), alert, now);
-      current.set(alert.fingerprint, next);
-      stored.push(next);
-    }
-    const fields: string[] = [];
-    const index: (string | number)[] = [];
-    for (const [fp, alert] of current) {
-      fields.push(fp, JSON.stringify(alert));
-      index.push(alert.endsAt, fp);
-    }
+    let settle: Callback<MergeReply> = () => undefined;
+    const stored = new Promise<Alert[]>((resolve, reject) => {
+      settle = (err, reply) => {
+        if (err || !reply) reject(err ?? new Error('no reply to the alert merge'));
+        else resolve(reply.map((r, i) => (r === 0 ? incoming[i]! : (JSON.parse(r) as Alert))));
+      };
+    });
+    // The pipeline's own result reports the error to whoever sent it; a caller that never awaits this is fine.
+    stored.catch(() => undefined);
     const write: AlertWrite = (pipeline) => {
-      pipeline
-        .hset(this.dataKey, ...fields)
-        .zadd(this.indexKey, ...index)
-        .set(this.versionKey, this.nextVersion());
+      pipeline.klaxonAlertsMerge(this.dataKey, this.indexKey, this.versionKey, ...args, settle);
     };
-    return { stored, write };
+    return { write, stored };
   }
 
-  /** `merge` and wait for the write. */
+  /** `merge` on a pipeline of its own. */
   async put(incoming: Alert[], now: number): Promise<Alert[]> {
-    const { stored, write } = await this.merge(incoming, now);
+    const { stored, write } = this.merge(incoming, now);
     const pipeline = this.redis.pipeline();
     write(pipeline);
     await execOrThrow(pipeline);

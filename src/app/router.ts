@@ -66,10 +66,9 @@ export function createRouter(deps: Deps, opts: RouterOptions): Router {
       if (r.ok) valid.push(r.alert);
       else errors.push(r.error);
     }
-    const { stored, write } = await store.merge(valid, now);
-    // The alert write goes in the group additions' pipeline, ahead of them: one round trip for both, and a flush
+    // The alert merge goes in the group additions' pipeline, ahead of them: one round trip for both, and a flush
     // on any instance never sees a group member without its alert.
-    await dispatcher.insert(stored, now, write);
+    await dispatcher.insert(valid, now, store.merge(valid, now));
     return { accepted: valid.length, errors };
   }
 

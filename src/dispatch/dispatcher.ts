@@ -1,5 +1,5 @@
 import { type Job, Queue, Worker } from 'bullmq';
-import type { AlertStore, AlertWrite } from '../alerts/store.js';
+import type { AlertStore, StagedMerge } from '../alerts/store.js';
 import type { Alert } from '../alerts/types.js';
 import type { Deps } from '../app/component.js';
 import type { AlertmanagerConfig, RouteConfig } from '../config/alertmanager/types.js';
@@ -184,12 +184,13 @@ export class Dispatcher {
   }
 
   /**
-   * Put freshly stored alerts into their groups and arm the timers of new groups. A group due at once
-   * (group_wait 0, an old alert) is flushed from here when this instance runs flushes: its tick is claimed by
-   * the same script call, one round trip sooner than through a timer. `write` (the alerts' own write) is sent
-   * in the same pipeline, ahead of the group additions.
+   * Put alerts into their groups and arm the timers of new groups. A group due at once (group_wait 0, an old
+   * alert) is flushed from here when this instance runs flushes: its tick is claimed by the same script call, one
+   * round trip sooner than through a timer. With `merge` (posted alerts being stored), the store's merge is sent
+   * in the same pipeline, ahead of the group additions, and the groups get the posted versions; the few alerts
+   * whose stored version differs where groups look (updatedAt, startsAt) are added again as stored.
    */
-  async insert(alerts: Alert[], now: number, write?: AlertWrite): Promise<void> {
+  async insert(alerts: Alert[], now: number, merge?: StagedMerge): Promise<void> {
     const batches = new Map<string, { placement: Placement; members: GroupMember[] }>();
     for (const alert of alerts) {
       for (const placement of this.place(alert.labels)) {
@@ -221,9 +222,10 @@ export class Dispatcher {
       })),
       now,
       flushing,
-      write,
+      merge?.write,
     );
-    let stored: Map<string, Alert> | undefined;
+    // Last version per fingerprint, as the batch left it.
+    const stored = new Map((merge ? await merge.stored : alerts).map((a) => [a.fingerprint, a]));
     const ticks: FlushJob[] = [];
     const flushes: Promise<void>[] = [];
     results.forEach((result, i) => {
@@ -231,7 +233,7 @@ export class Dispatcher {
       if (result.kind === 'none') return;
       ticks.push({ groupId: placement.groupId, ts: result.next });
       if (result.kind !== 'flush') return;
-      const head = nflog[i] && { nflog: nflog[i], stored: (stored ??= new Map(alerts.map((a) => [a.fingerprint, a]))) };
+      const head = nflog[i] && { nflog: nflog[i], stored };
       flushes.push(this.flushLogged(placement, result.members, now, head));
     });
     // Due flushes first: queueing the ticks is JavaScript work on the same thread that would sit between the
@@ -239,6 +241,21 @@ export class Dispatcher {
     // lost to a crash in between is armed again by resumeTimers or, once overdue, by the next alert added.
     await Promise.all(flushes);
     await this.schedule(ticks, now);
+    if (merge) await this.addMergedVersions(alerts, stored, now);
+  }
+
+  /**
+   * A posted alert merged into an older stored one can differ from what its groups were given: the earlier
+   * startsAt (an old alert makes an unflushed group due, as in dispatch.go) or, when another instance's clock ran
+   * ahead, the updatedAt. Those few are added again as stored; the posted version only stood in meanwhile.
+   */
+  private async addMergedVersions(posted: Alert[], stored: Map<string, Alert>, now: number): Promise<void> {
+    const last = new Map(posted.map((a) => [a.fingerprint, a]));
+    const differing = [...stored.values()].filter((s) => {
+      const p = last.get(s.fingerprint)!;
+      return s.updatedAt !== p.updatedAt || s.startsAt !== p.startsAt;
+    });
+    if (differing.length > 0) await this.insert(differing, now);
   }
 
   private flushLogged(group: FlushGroup, members: Map<string, number>, now: number, head?: FlushHead): Promise<void> {

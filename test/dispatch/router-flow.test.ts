@@ -16,6 +16,8 @@ route:
   routes:
     - matchers: ['team="quiet"']
       receiver: quiet
+    - matchers: ['team="slow"']
+      group_wait: 3s
 receivers:
   - name: default
     webhook_configs:
@@ -136,6 +138,20 @@ describe('router: ingest → groups → flush → notifier → nflog', () => {
       'critical',
       'warning',
     ]);
+  });
+
+  it('a re-post merged with an older start makes its unflushed group due at once (dispatch.go insert)', async () => {
+    const t0 = Date.now();
+    const post = (alerts: unknown[]) => app.inject({ method: 'POST', url: '/api/v2/alerts', payload: alerts });
+    await post([{ labels: { alertname: 'Merged', team: 'slow' }, startsAt: iso(t0 - 2000), endsAt: iso(t0 + 60_000) }]);
+    await sleep(1200);
+    // Without startsAt the re-post starts now, but the merge keeps the stored start (SEMANTICS §5.1): the alert
+    // the group sees is older than group_wait, so the group flushes now instead of at t0+3s.
+    await post([{ labels: { alertname: 'Merged', team: 'slow' } }]);
+    await sleep(200);
+    const sent = notifier.sent.filter((s) => s.request.alerts.some((a) => a.labels.alertname === 'Merged'));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.at - t0).toBeLessThan(2500);
   });
 
   it('reload re-routes every stored alert into new groups that flush at once (SEMANTICS §5.9)', async () => {

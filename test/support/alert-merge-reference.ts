@@ -1,4 +1,4 @@
-import type { Alert } from './types.js';
+import type { Alert } from '../../src/alerts/types.js';
 
 /**
  * Alertmanager merges a re-posted alert with the stored one only when the activity ranges overlap:

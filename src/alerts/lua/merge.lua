@@ -1,0 +1,90 @@
+-- Store a batch of posted alerts, each merged with the stored copy as Alertmanager merges (SEMANTICS §5.1:
+-- provider/mem Put and types.Alert.Merge; src/alerts/merge.ts is the same rule in TypeScript). Reading, merging and
+-- writing in one script makes an ingest one round trip: its reply comes back with the group additions.
+-- KEYS: alert hash (fingerprint -> JSON), index sorted set (fingerprint by endsAt), version key.
+-- ARGV: now, next version, then per alert: fingerprint, JSON body without its times and closing brace, startsAt,
+--   endsAt, updatedAt (ms), timeout ('true' or 'false').
+-- Stored JSON is the body followed by the times in a fixed order, so they are read back without decoding the body.
+-- Returns per alert (batch order) 0 when the stored copy is the posted one, else the stored JSON.
+local now = tonumber(ARGV[1])
+local TAIL = '^(.*),"startsAt":(%-?%d+),"endsAt":(%-?%d+),"updatedAt":(%-?%d+),"timeout":(%a+)}$'
+
+-- An alert as {body, startsAt, endsAt, updatedAt, timeout}, times as decimal strings.
+local function parse(json)
+  local body, s, e, u, t = string.match(json, TAIL)
+  if body then return {body, s, e, u, t} end
+  -- Written by an earlier Klaxon, in another key order: decoded once and re-encoded in this layout.
+  local a = cjson.decode(json)
+  local rest = cjson.encode({labels = a.labels, annotations = a.annotations, generatorURL = a.generatorURL,
+    fingerprint = a.fingerprint})
+  return {string.sub(rest, 1, -2), string.format('%d', a.startsAt), string.format('%d', a.endsAt),
+    string.format('%d', a.updatedAt), a.timeout and 'true' or 'false'}
+end
+
+local function serialize(a)
+  return a[1] .. ',"startsAt":' .. a[2] .. ',"endsAt":' .. a[3] .. ',"updatedAt":' .. a[4] .. ',"timeout":' .. a[5]
+    .. '}'
+end
+
+-- types.Alert.Merge: the copy updated later is the base; the earliest start wins; the latest explicit end wins.
+local function merge(old, new)
+  local older, younger = old, new
+  if tonumber(new[4]) < tonumber(old[4]) then older, younger = new, old end
+  local out = {younger[1], younger[2], younger[3], younger[4], younger[5]}
+  if tonumber(older[2]) < tonumber(younger[2]) then out[2] = older[2] end
+  local olderEnd, youngerEnd = tonumber(older[3]), tonumber(younger[3])
+  if youngerEnd <= now then
+    if olderEnd <= now and olderEnd > youngerEnd then out[3] = older[3] end
+  elseif olderEnd > youngerEnd and older[5] ~= 'true' then
+    out[3] = older[3]
+  end
+  return out
+end
+
+local n = (#ARGV - 2) / 6
+local fps = {}
+for i = 1, n do fps[i] = ARGV[3 + (i - 1) * 6] end
+local current = {}
+-- unpack() has a stack limit: read big batches in slices of 1000.
+for from = 1, n, 1000 do
+  local to = math.min(from + 999, n)
+  local raw = redis.call('HMGET', KEYS[1], unpack(fps, from, to))
+  for i = from, to do
+    local json = raw[i - from + 1]
+    if json and current[fps[i]] == nil then current[fps[i]] = parse(json) end
+  end
+end
+
+local reply = {}
+for i = 1, n do
+  local a = 3 + (i - 1) * 6
+  local fp = ARGV[a]
+  local posted = {ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]}
+  local old = current[fp]
+  local stored = posted
+  -- Merged only when the activity ranges overlap: the new start or end strictly inside the old range.
+  if old then
+    local s, e = tonumber(old[2]), tonumber(old[3])
+    local ps, pe = tonumber(posted[2]), tonumber(posted[3])
+    if (pe > s and pe < e) or (ps > s and ps < e) then stored = merge(old, posted) end
+  end
+  current[fp] = stored
+  local same = stored[1] == posted[1] and stored[2] == posted[2] and stored[3] == posted[3] and
+    stored[4] == posted[4] and stored[5] == posted[5]
+  reply[i] = same and 0 or serialize(stored)
+end
+
+-- One HSET and one ZADD for the batch (slices of 500 alerts: unpack() has a stack limit).
+local fields, scores = {}, {}
+for fp, a in pairs(current) do
+  fields[#fields + 1] = fp
+  fields[#fields + 1] = serialize(a)
+  scores[#scores + 1] = a[3]
+  scores[#scores + 1] = fp
+end
+for from = 1, #fields, 1000 do
+  redis.call('HSET', KEYS[1], unpack(fields, from, math.min(from + 999, #fields)))
+  redis.call('ZADD', KEYS[2], unpack(scores, from, math.min(from + 999, #scores)))
+end
+redis.call('SET', KEYS[3], ARGV[2])
+return reply
