@@ -6,7 +6,9 @@
  *   npx tsx bench/router.ts [alerts...]      (default: 10000 100000; `0`: POST→webhook only)
  *
  * Every server runs in its own process (Klaxon through its CLI, `run --role api router notifier`) so the load
- * generator here never shares an event loop with the server it measures. Redis is a private redis-server
+ * generator here never shares an event loop with the server it measures. Klaxon runs from its build (`npm run
+ * build` first, here), as the Docker image and the `klaxon` bin do: tsx's loader hooks and source maps are
+ * development conveniences that cost allocations, and so garbage-collection pauses, on every request. Redis is a private redis-server
  * (no persistence) started for the run, so its CPU (from /proc) belongs to Klaxon alone and is counted with it.
  * Set BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) to pass flags to the Klaxon processes.
  */
@@ -18,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { startAlertmanager } from '../test/support/binaries.js';
-import { killOnExit } from '../test/support/children.js';
+import { killOnExit, runCommand } from '../test/support/children.js';
 import { freePort, waitFor } from '../test/support/net.js';
 import { startRedis } from '../test/support/redis-server.js';
 
@@ -30,18 +32,23 @@ const GROUPS = 100;
 const CONCURRENCY = 8;
 /** Requests sent (and not measured) before each ingest run, so every server is warm (JIT, connections). */
 const WARMUP_REQUESTS = 30;
-const LATENCY_SAMPLES = 200;
 /**
- * Unmeasured samples first: without them the p99 of 200 (the second worst) is a fresh process's first
- * notifications (Klaxon's JIT warming up, Redis loading its scripts, the first connection to the webhook).
+ * POST→webhook samples per target and round. Its p99 is the 10th worst sample: at 200 samples it was the second
+ * worst, and Alertmanager's own p99 then wandered between 1.7 and 2.8 ms from run to run (1.2 ms at 1000).
  */
-const LATENCY_WARMUP = 20;
+const LATENCY_SAMPLES = 1000;
+/**
+ * Unmeasured samples first, for both servers: a fresh process's first notifications measure start-up (Klaxon's
+ * JIT, Redis loading scripts, the first connection to the webhook), not the steady state of a server that runs
+ * for weeks.
+ */
+const LATENCY_WARMUP = 200;
 /** Every measurement is repeated this often, interleaved; medians are reported (BENCH_ROUNDS). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const TSX = import.meta.resolve('tsx');
 /** The Node flags Klaxon's launchers use (the `klaxon` shebang, `npm start`, the Dockerfile): measure what ships. */
 const KLAXON_NODE_ARGS = ['--max-semi-space-size=64'];
-const CLI = resolve(import.meta.dirname, '../src/cli/main.ts');
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = resolve(ROOT, 'dist/cli/main.js');
 
 const config = (sinkUrl: string, groupWait: string) => `route:
   receiver: hook
@@ -122,8 +129,6 @@ async function startKlaxonTarget(yml: string, count: number, redisUrl: string, r
       [
         ...KLAXON_NODE_ARGS,
         ...nodeArgs,
-        '--import',
-        TSX,
         CLI,
         'run',
         `--config.file=${join(dir, 'alertmanager.yml')}`,
@@ -296,6 +301,8 @@ async function webhookLatency(target: Target, sink: Awaited<ReturnType<typeof st
   return out;
 }
 
+const build = await runCommand('npm', ['run', 'build'], { cwd: ROOT });
+if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
 const redisServer = await startRedis({ persistence: false });
 const admin = new Redis(redisServer.url);
 const redisPid = Number(/process_id:(\d+)/.exec(await admin.info('server'))?.[1]);
