@@ -44,12 +44,13 @@ export interface StagedMerge {
 }
 
 /**
- * The stored JSON up to its times (merge.lua appends them in a fixed order, to read them back without decoding
- * the rest): an alert's JSON is this, then `,"startsAt":…,"endsAt":…,"updatedAt":…,"timeout":…}`.
+ * An alert's stored JSON: its times come last, in a fixed order, so merge.lua reads them back without decoding the
+ * rest and writes a merged copy as the same text with other times.
  */
-function bodyJson(alert: Alert): string {
-  const { labels, annotations, generatorURL, fingerprint } = alert;
-  return JSON.stringify({ labels, annotations, generatorURL, fingerprint }).slice(0, -1);
+function storedJson(alert: Alert): string {
+  const { labels, annotations, generatorURL, fingerprint, startsAt, endsAt, updatedAt, timeout } = alert;
+  const body = JSON.stringify({ labels, annotations, generatorURL, fingerprint }).slice(0, -1);
+  return `${body},"startsAt":${startsAt},"endsAt":${endsAt},"updatedAt":${updatedAt},"timeout":${timeout}}`;
 }
 
 /** `listUnresolved`'s last read: every alert unresolved at `readAt`, valid while the version stands. */
@@ -107,7 +108,7 @@ export class AlertStore {
     if (incoming.length === 0) return { write: () => undefined, stored: Promise.resolve([]) };
     const args: (string | number)[] = [now, this.nextVersion()];
     for (const a of incoming) {
-      args.push(a.fingerprint, bodyJson(a), a.startsAt, a.endsAt, a.updatedAt, a.timeout ? 'true' : 'false');
+      args.push(a.fingerprint, storedJson(a), a.startsAt, a.endsAt, a.updatedAt, a.timeout ? 'true' : 'false');
     }
     let settle: Callback<MergeReply> = () => undefined;
     const stored = new Promise<Alert[]>((resolve, reject) => {

@@ -2,17 +2,18 @@
 -- provider/mem Put and types.Alert.Merge; src/alerts/merge.ts is the same rule in TypeScript). Reading, merging and
 -- writing in one script makes an ingest one round trip: its reply comes back with the group additions.
 -- KEYS: alert hash (fingerprint -> JSON), index sorted set (fingerprint by endsAt), version key.
--- ARGV: now, next version, then per alert: fingerprint, JSON body without its times and closing brace, startsAt,
---   endsAt, updatedAt (ms), timeout ('true' or 'false').
--- Stored JSON is the body followed by the times in a fixed order, so they are read back without decoding the body.
+-- ARGV: now, next version, then per alert: fingerprint, JSON, startsAt, endsAt, updatedAt (ms), timeout ('true' or
+--   'false'). The JSON ends with the times in that fixed order (`,"startsAt":…,"endsAt":…,"updatedAt":…,"timeout":…}`),
+--   so a stored copy's times are read back without decoding it, and a merged copy is its body with other times.
 -- Returns per alert (batch order) 0 when the stored copy is the posted one, else the stored JSON.
 local now = tonumber(ARGV[1])
 local TAIL = '^(.*),"startsAt":(%-?%d+),"endsAt":(%-?%d+),"updatedAt":(%-?%d+),"timeout":(%a+)}$'
 
--- An alert as {body, startsAt, endsAt, updatedAt, timeout}, times as decimal strings.
+-- An alert as {body, startsAt, endsAt, updatedAt, timeout, json}: times as decimal strings, `json` the stored form
+-- when known (then `body` is cut from it only if needed).
 local function parse(json)
   local body, s, e, u, t = string.match(json, TAIL)
-  if body then return {body, s, e, u, t} end
+  if body then return {body, s, e, u, t, json} end
   -- Written by an earlier Klaxon, in another key order: decoded once and re-encoded in this layout.
   local a = cjson.decode(json)
   local rest = cjson.encode({labels = a.labels, annotations = a.annotations, generatorURL = a.generatorURL,
@@ -21,24 +22,33 @@ local function parse(json)
     string.format('%d', a.updatedAt), a.timeout and 'true' or 'false'}
 end
 
+local function body(a)
+  if a[1] == nil then a[1] = string.match(a[6], TAIL) end
+  return a[1]
+end
+
 local function serialize(a)
-  return a[1] .. ',"startsAt":' .. a[2] .. ',"endsAt":' .. a[3] .. ',"updatedAt":' .. a[4] .. ',"timeout":' .. a[5]
-    .. '}'
+  if a[6] == nil then
+    a[6] = a[1] .. ',"startsAt":' .. a[2] .. ',"endsAt":' .. a[3] .. ',"updatedAt":' .. a[4] .. ',"timeout":' ..
+      a[5] .. '}'
+  end
+  return a[6]
 end
 
 -- types.Alert.Merge: the copy updated later is the base; the earliest start wins; the latest explicit end wins.
 local function merge(old, new)
   local older, younger = old, new
   if tonumber(new[4]) < tonumber(old[4]) then older, younger = new, old end
-  local out = {younger[1], younger[2], younger[3], younger[4], younger[5]}
-  if tonumber(older[2]) < tonumber(younger[2]) then out[2] = older[2] end
+  local s, e = younger[2], younger[3]
+  if tonumber(older[2]) < tonumber(s) then s = older[2] end
   local olderEnd, youngerEnd = tonumber(older[3]), tonumber(younger[3])
   if youngerEnd <= now then
-    if olderEnd <= now and olderEnd > youngerEnd then out[3] = older[3] end
+    if olderEnd <= now and olderEnd > youngerEnd then e = older[3] end
   elseif olderEnd > youngerEnd and older[5] ~= 'true' then
-    out[3] = older[3]
+    e = older[3]
   end
-  return out
+  if s == younger[2] and e == younger[3] then return younger end
+  return {body(younger), s, e, younger[4], younger[5]}
 end
 
 local n = (#ARGV - 2) / 6
@@ -59,7 +69,7 @@ local reply = {}
 for i = 1, n do
   local a = 3 + (i - 1) * 6
   local fp = ARGV[a]
-  local posted = {ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]}
+  local posted = {nil, ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 1]}
   local old = current[fp]
   local stored = posted
   -- Merged only when the activity ranges overlap: the new start or end strictly inside the old range.
@@ -69,9 +79,7 @@ for i = 1, n do
     if (pe > s and pe < e) or (ps > s and ps < e) then stored = merge(old, posted) end
   end
   current[fp] = stored
-  local same = stored[1] == posted[1] and stored[2] == posted[2] and stored[3] == posted[3] and
-    stored[4] == posted[4] and stored[5] == posted[5]
-  reply[i] = same and 0 or serialize(stored)
+  if stored == posted then reply[i] = 0 else reply[i] = serialize(stored) end
 end
 
 -- One HSET and one ZADD for the batch (slices of 500 alerts: unpack() has a stack limit).
