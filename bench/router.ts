@@ -39,10 +39,11 @@ const WARMUP_REQUESTS = 30;
 const LATENCY_SAMPLES = 1000;
 /**
  * Unmeasured samples first, for both servers: a fresh process's first notifications measure start-up (Klaxon's
- * JIT, Redis loading scripts, the first connection to the webhook), not the steady state of a server that runs
- * for weeks.
+ * JIT compiling on the second core, Redis loading scripts, the first connection to the webhook), not the steady
+ * state of a server that runs for weeks. Klaxon's p99 settled only after about a thousand (4.2-5.0 ms after 200,
+ * 3.0-3.1 ms after 2000).
  */
-const LATENCY_WARMUP = 200;
+const LATENCY_WARMUP = 1000;
 /** Every measurement is repeated this often, interleaved; medians are reported (BENCH_ROUNDS). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** The Node flags Klaxon's launchers use (the `klaxon` shebang, `npm start`, the Dockerfile): measure what ships. */
