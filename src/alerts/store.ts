@@ -108,7 +108,7 @@ export class AlertStore {
     if (incoming.length === 0) return { write: () => undefined, stored: Promise.resolve([]) };
     const args: (string | number)[] = [now, this.nextVersion()];
     for (const a of incoming) {
-      args.push(a.fingerprint, storedJson(a), a.startsAt, a.endsAt, a.updatedAt, a.timeout ? 'true' : 'false');
+      args.push(a.fingerprint, storedJson(a));
     }
     let settle: Callback<MergeReply> = () => undefined;
     const stored = new Promise<Alert[]>((resolve, reject) => {

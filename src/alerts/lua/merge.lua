@@ -1,19 +1,26 @@
 -- Store a batch of posted alerts, each merged with the stored copy as Alertmanager merges (SEMANTICS §5.1:
--- provider/mem Put and types.Alert.Merge; src/alerts/merge.ts is the same rule in TypeScript). Reading, merging and
--- writing in one script makes an ingest one round trip: its reply comes back with the group additions.
+-- provider/mem Put and types.Alert.Merge; test/support/alert-merge-reference.ts is the same rule in TypeScript).
+-- Reading, merging and writing in one script makes an ingest one round trip: its reply comes back with the group
+-- additions.
 -- KEYS: alert hash (fingerprint -> JSON), index sorted set (fingerprint by endsAt), version key.
--- ARGV: now, next version, then per alert: fingerprint, JSON, startsAt, endsAt, updatedAt (ms), timeout ('true' or
---   'false'). The JSON ends with the times in that fixed order (`,"startsAt":…,"endsAt":…,"updatedAt":…,"timeout":…}`),
---   so a stored copy's times are read back without decoding it, and a merged copy is its body with other times.
+-- ARGV: now, next version, then per alert its fingerprint and JSON. An alert's JSON ends with its times in a fixed
+--   order, `,"startsAt":…,"endsAt":…,"updatedAt":…,"timeout":…}` (ms), read here without decoding the rest: a merged
+--   copy is the same text with other times.
 -- Returns per alert (batch order) 0 when the stored copy is the posted one, else the stored JSON.
 local now = tonumber(ARGV[1])
-local TAIL = '^(.*),"startsAt":(%-?%d+),"endsAt":(%-?%d+),"updatedAt":(%-?%d+),"timeout":(%a+)}$'
+local TAIL = '^,"startsAt":(%-?%d+),"endsAt":(%-?%d+),"updatedAt":(%-?%d+),"timeout":(%a+)}$'
+-- The longest tail (four numbers of up to 16 characters); inside JSON strings a quote is escaped, so the key text
+-- found in this window is the real one.
+local TAIL_WINDOW = 140
 
--- An alert as {body, startsAt, endsAt, updatedAt, timeout, json}: times as decimal strings, `json` the stored form
--- when known (then `body` is cut from it only if needed).
+-- An alert as {body, startsAt, endsAt, updatedAt, timeout, json, tail}: times as decimal strings; body is the JSON
+-- before its tail (cut only when a merged copy needs it).
 local function parse(json)
-  local body, s, e, u, t = string.match(json, TAIL)
-  if body then return {body, s, e, u, t, json} end
+  local at = string.find(json, ',"startsAt":', math.max(1, #json - TAIL_WINDOW), true)
+  if at then
+    local s, e, u, t = string.match(json, TAIL, at)
+    if s then return {nil, s, e, u, t, json, at} end
+  end
   -- Written by an earlier Klaxon, in another key order: decoded once and re-encoded in this layout.
   local a = cjson.decode(json)
   local rest = cjson.encode({labels = a.labels, annotations = a.annotations, generatorURL = a.generatorURL,
@@ -23,7 +30,7 @@ local function parse(json)
 end
 
 local function body(a)
-  if a[1] == nil then a[1] = string.match(a[6], TAIL) end
+  if a[1] == nil then a[1] = string.sub(a[6], 1, a[7] - 1) end
   return a[1]
 end
 
@@ -51,9 +58,9 @@ local function merge(old, new)
   return {body(younger), s, e, younger[4], younger[5]}
 end
 
-local n = (#ARGV - 2) / 6
+local n = (#ARGV - 2) / 2
 local fps = {}
-for i = 1, n do fps[i] = ARGV[3 + (i - 1) * 6] end
+for i = 1, n do fps[i] = ARGV[1 + 2 * i] end
 local current = {}
 -- unpack() has a stack limit: read big batches in slices of 1000.
 for from = 1, n, 1000 do
@@ -67,9 +74,8 @@ end
 
 local reply = {}
 for i = 1, n do
-  local a = 3 + (i - 1) * 6
-  local fp = ARGV[a]
-  local posted = {nil, ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 1]}
+  local fp = fps[i]
+  local posted = parse(ARGV[2 + 2 * i])
   local old = current[fp]
   local stored = posted
   -- Merged only when the activity ranges overlap: the new start or end strictly inside the old range.
