@@ -18,7 +18,10 @@ declare module 'ioredis' {
       data: string,
       index: string,
       version: string,
-      ...argsAndCallback: [...args: (string | number)[], callback: Callback<MergeReply>]
+      now: number,
+      nextVersion: string,
+      alertsJson: string,
+      callback: Callback<MergeReply>,
     ): Result<MergeReply, Context>;
     klaxonAlertsCollectGarbage(
       index: string,
@@ -44,8 +47,8 @@ export interface StagedMerge {
 }
 
 /**
- * An alert's stored JSON: its times come last, in a fixed order, so merge.lua reads them back without decoding the
- * rest and writes a merged copy as the same text with other times.
+ * An alert's stored JSON: its fingerprint and times come last, in a fixed order, so merge.lua reads them back
+ * without decoding the rest and writes a merged copy as the same text with other times.
  */
 function storedJson(alert: Alert): string {
   const { labels, annotations, generatorURL, fingerprint, startsAt, endsAt, updatedAt, timeout } = alert;
@@ -106,10 +109,9 @@ export class AlertStore {
    */
   merge(incoming: Alert[], now: number): StagedMerge {
     if (incoming.length === 0) return { write: () => undefined, stored: Promise.resolve([]) };
-    const args: (string | number)[] = [now, this.nextVersion()];
-    for (const a of incoming) {
-      args.push(a.fingerprint, storedJson(a));
-    }
+    // One argument for the whole batch: ioredis costs ~0.1 µs per argument (its `args.flat()` alone ~60 ns).
+    const batch = incoming.map(storedJson).join('\n');
+    const version = this.nextVersion();
     let settle: Callback<MergeReply> = () => undefined;
     const stored = new Promise<Alert[]>((resolve, reject) => {
       settle = (err, reply) => {
@@ -120,7 +122,7 @@ export class AlertStore {
     // The pipeline's own result reports the error to whoever sent it; a caller that never awaits this is fine.
     stored.catch(() => undefined);
     const write: AlertWrite = (pipeline) => {
-      pipeline.klaxonAlertsMerge(this.dataKey, this.indexKey, this.versionKey, ...args, settle);
+      pipeline.klaxonAlertsMerge(this.dataKey, this.indexKey, this.versionKey, now, version, batch, settle);
     };
     return { write, stored };
   }

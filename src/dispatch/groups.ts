@@ -131,7 +131,7 @@ export class GroupStore {
     const calls = [...buckets.values()];
     for (const indices of calls) {
       const keys: string[] = [];
-      const args: (string | number)[] = [now, REAP_EMPTY_GROUP_MS, OVERDUE_TICK_MS];
+      const tuples: (string | number)[][] = [];
       for (const i of indices) {
         const g = groups[i]!;
         keys.push(this.keys.groupMeta(g.groupId), this.keys.groupMembers(g.groupId));
@@ -140,10 +140,12 @@ export class GroupStore {
         // starting from `now`, which is never old, keeps an empty or future-only batch from counting.
         let earliest = now;
         for (const m of g.members) if (m.startsAt < earliest) earliest = m.startsAt;
-        args.push(g.groupWaitMs, interval, g.groupKey, g.routeId, labelsJson(g.labels), earliest, g.members.length);
-        for (const m of g.members) args.push(m.fingerprint, m.updatedAt);
+        const tuple = [g.groupWaitMs, interval, g.groupKey, g.routeId, labelsJson(g.labels), earliest];
+        for (const m of g.members) tuple.push(m.fingerprint, String(m.updatedAt));
+        tuples.push(tuple);
       }
-      pipeline.klaxonGroupAdd(keys.length, ...keys, ...args);
+      // The groups as one JSON argument: ioredis costs ~0.1 µs per argument (its `args.flat()` alone ~60 ns).
+      pipeline.klaxonGroupAdd(keys.length, keys, now, REAP_EMPTY_GROUP_MS, OVERDUE_TICK_MS, JSON.stringify(tuples));
     }
     pipeline.sadd(this.keys.groupIndex(), ...groups.map((g) => g.groupId));
     const results = (await pipeline.exec()) ?? [];

@@ -7,8 +7,15 @@ function lua(name: string): string {
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    /** Variable key count: pass the number of keys first (meta, members per group). */
-    klaxonGroupAdd(numKeys: number, ...keysAndArgs: (string | number)[]): Result<(number | string)[][], Context>;
+    /** Variable key count: the number of keys, then the keys (meta, members per group) as one array. */
+    klaxonGroupAdd(
+      numKeys: number,
+      keys: string[],
+      now: number,
+      reapAfterMs: number,
+      overdueMs: number,
+      groupsJson: string,
+    ): Result<(number | string)[][], Context>;
     klaxonGroupTick(
       meta: string,
       members: string,

@@ -124,6 +124,17 @@ describe('AlertStore on Redis', () => {
     }
   });
 
+  it('finds the tail when a label of the same name ends close to it', async () => {
+    // Short enough for the whole JSON to lie in the script's tail window: the label's `,"fingerprint":"` comes first.
+    const labels = { a: '1', fingerprint: 'x' };
+    const first = alert('f', { labels, startsAt: NOW - 100, endsAt: NOW + 60_000 });
+    const repost = alert('f', { labels, startsAt: NOW, endsAt: NOW + 120_000, updatedAt: NOW + 1 });
+    await store.put([first], NOW);
+    const [stored] = await store.put([repost], NOW + 1);
+    expect(stored).toEqual(applyIncoming(first, repost, NOW + 1));
+    expect((await store.get(['f'])).get('f')).toEqual(stored);
+  });
+
   it('merges with alerts stored by an earlier Klaxon (other JSON key order)', async () => {
     const legacy = {
       labels: { alertname: 'legacy', path: '/a"b' },

@@ -3,30 +3,36 @@
 -- Reading, merging and writing in one script makes an ingest one round trip: its reply comes back with the group
 -- additions.
 -- KEYS: alert hash (fingerprint -> JSON), index sorted set (fingerprint by endsAt), version key.
--- ARGV: now, next version, then per alert its fingerprint and JSON. An alert's JSON ends with its times in a fixed
---   order, `,"startsAt":…,"endsAt":…,"updatedAt":…,"timeout":…}` (ms), read here without decoding the rest: a merged
---   copy is the same text with other times.
+-- ARGV: now, next version, the alerts' JSON texts joined by newlines (JSON.stringify never writes a raw newline;
+--   one argument for the batch spares the client a per-argument cost). An alert's JSON ends with its fingerprint
+--   and its times in a fixed order, `,"fingerprint":"…","startsAt":…,"endsAt":…,"updatedAt":…,"timeout":…}` (ms),
+--   read here without decoding the rest: a merged copy is the same text with other times.
 -- Returns per alert (batch order) 0 when the stored copy is the posted one, else the stored JSON.
 local now = tonumber(ARGV[1])
-local TAIL = '^,"startsAt":(%-?%d+),"endsAt":(%-?%d+),"updatedAt":(%-?%d+),"timeout":(%a+)}$'
--- The longest tail (four numbers of up to 16 characters); inside JSON strings a quote is escaped, so the key text
--- found in this window is the real one.
-local TAIL_WINDOW = 140
+local TAIL = '^,"fingerprint":"([^"]*)","startsAt":(%-?%d+),"endsAt":(%-?%d+),"updatedAt":(%-?%d+),"timeout":(%a+)}$'
+local KEY = ',"fingerprint":"'
+-- The longest tail: a 16-digit fingerprint and four numbers of up to 16 characters.
+local TAIL_WINDOW = 180
 
--- An alert as {body, startsAt, endsAt, updatedAt, timeout, json, tail}: times as decimal strings; body is the JSON
--- before its tail (cut only when a merged copy needs it).
+-- An alert as {body, startsAt, endsAt, updatedAt, timeout, json, tail, fingerprint}: times as decimal strings;
+-- body is the JSON before its times (cut only when a merged copy needs it).
 local function parse(json)
-  local at = string.find(json, ',"startsAt":', math.max(1, #json - TAIL_WINDOW), true)
-  if at then
-    local s, e, u, t = string.match(json, TAIL, at)
-    if s then return {nil, s, e, u, t, json, at} end
+  -- The key text can also sit inside the labels (a label named fingerprint) when they end near the tail: the first
+  -- place where the whole tail matches is the real one (inside JSON strings a quote is escaped).
+  local from = math.max(1, #json - TAIL_WINDOW)
+  while true do
+    local at = string.find(json, KEY, from, true)
+    if not at then break end
+    local fp, s, e, u, t = string.match(json, TAIL, at)
+    if fp then return {nil, s, e, u, t, json, at + #KEY + #fp + 1, fp} end
+    from = at + 1
   end
   -- Written by an earlier Klaxon, in another key order: decoded once and re-encoded in this layout.
   local a = cjson.decode(json)
-  local rest = cjson.encode({labels = a.labels, annotations = a.annotations, generatorURL = a.generatorURL,
-    fingerprint = a.fingerprint})
-  return {string.sub(rest, 1, -2), string.format('%d', a.startsAt), string.format('%d', a.endsAt),
-    string.format('%d', a.updatedAt), a.timeout and 'true' or 'false'}
+  local rest = cjson.encode({labels = a.labels, annotations = a.annotations, generatorURL = a.generatorURL})
+  return {string.sub(rest, 1, -2) .. KEY .. a.fingerprint .. '"', string.format('%d', a.startsAt),
+    string.format('%d', a.endsAt), string.format('%d', a.updatedAt), a.timeout and 'true' or 'false', nil, nil,
+    a.fingerprint}
 end
 
 local function body(a)
@@ -58,9 +64,17 @@ local function merge(old, new)
   return {body(younger), s, e, younger[4], younger[5]}
 end
 
-local n = (#ARGV - 2) / 2
+local posted = {}
+local batch = ARGV[3]
+local from = 1
+while from <= #batch do
+  local stop = string.find(batch, '\n', from, true) or (#batch + 1)
+  posted[#posted + 1] = parse(string.sub(batch, from, stop - 1))
+  from = stop + 1
+end
+local n = #posted
 local fps = {}
-for i = 1, n do fps[i] = ARGV[1 + 2 * i] end
+for i = 1, n do fps[i] = posted[i][8] end
 local current = {}
 -- unpack() has a stack limit: read big batches in slices of 1000.
 for from = 1, n, 1000 do
@@ -75,17 +89,17 @@ end
 local reply = {}
 for i = 1, n do
   local fp = fps[i]
-  local posted = parse(ARGV[2 + 2 * i])
+  local new = posted[i]
   local old = current[fp]
-  local stored = posted
+  local stored = new
   -- Merged only when the activity ranges overlap: the new start or end strictly inside the old range.
   if old then
     local s, e = tonumber(old[2]), tonumber(old[3])
-    local ps, pe = tonumber(posted[2]), tonumber(posted[3])
-    if (pe > s and pe < e) or (ps > s and ps < e) then stored = merge(old, posted) end
+    local ps, pe = tonumber(new[2]), tonumber(new[3])
+    if (pe > s and pe < e) or (ps > s and ps < e) then stored = merge(old, new) end
   end
   current[fp] = stored
-  if stored == posted then reply[i] = 0 else reply[i] = serialize(stored) end
+  if stored == new then reply[i] = 0 else reply[i] = serialize(stored) end
 end
 
 -- One HSET and one ZADD for the batch (slices of 500 alerts: unpack() has a stack limit).

@@ -2,19 +2,21 @@
 -- their timers. One call per bucket per ingest batch: each group reads its meta hash once and writes only what
 -- changes.
 -- KEYS: per group, its meta hash then its members hash (fingerprint -> updatedAt).
--- ARGV: now, reapAfterMs, overdueMs, then per group: groupWaitMs, groupIntervalMs, groupKey, routeId, groupLabelsJson,
---   the earliest startsAt of the group's alerts in this batch, n, then n times (fp, updatedAt).
+-- ARGV: now, reapAfterMs, overdueMs, then the groups as one JSON array (one argument spares the client a
+--   per-argument cost), in KEYS order, each [groupWaitMs, groupIntervalMs, groupKey, routeId, groupLabelsJson,
+--   the earliest startsAt of the group's alerts in this batch, fp1, updatedAt1, fp2, updatedAt2, ...] with the
+--   updatedAt values as strings.
 -- Returns per group {0} when its timer stands, {1, next} when a tick must be scheduled at next, or, when the group
 -- is due now and groupIntervalMs > 0, {2, nextTick, fp1, updatedAt1, ...}: the tick was claimed here as
 -- group-tick.lua would (timer re-armed to nextTick), so the caller flushes the listed members at once.
 local now = tonumber(ARGV[1])
 local reapAfter = tonumber(ARGV[2])
 local overdue = tonumber(ARGV[3])
+local MEMBERS = 7
 
-local function add(meta, members, a)
-  local groupWait = tonumber(ARGV[a])
-  local interval = tonumber(ARGV[a + 1])
-  a = a + 1
+local function add(meta, members, g)
+  local groupWait = g[1]
+  local interval = g[2]
   local schedule = false
   local state = redis.call('HMGET', meta, 'next', 'emptySince', 'flushed')
   local next = tonumber(state[1])
@@ -24,7 +26,7 @@ local function add(meta, members, a)
   if next == nil or reaped then
     next = now + groupWait
     redis.call('DEL', meta, members)
-    redis.call('HSET', meta, 'groupKey', ARGV[a + 1], 'routeId', ARGV[a + 2], 'labels', ARGV[a + 3],
+    redis.call('HSET', meta, 'groupKey', g[3], 'routeId', g[4], 'labels', g[5],
       'created', ARGV[1], 'flushed', '0', 'next', string.format('%d', next))
     schedule = true
     flushed = false
@@ -37,15 +39,13 @@ local function add(meta, members, a)
   -- its tick claimed already.
   if not schedule and next + overdue < now then schedule = true end
   -- An old alert joining a group that has not flushed yet makes it flush at once (dispatch.go insert).
-  if not flushed and tonumber(ARGV[a + 4]) + groupWait < now and next > now then
+  if not flushed and g[6] + groupWait < now and next > now then
     next = now
     schedule = true
   end
-  local first = a + 6
-  local last = first + 2 * tonumber(ARGV[a + 5]) - 1
   -- unpack() has a stack limit: write big batches in slices of 500 members.
-  for from = first, last, 1000 do
-    redis.call('HSET', members, unpack(ARGV, from, math.min(from + 999, last)))
+  for from = MEMBERS, #g, 1000 do
+    redis.call('HSET', members, unpack(g, from, math.min(from + 999, #g)))
   end
   if emptySince ~= nil then redis.call('HDEL', meta, 'emptySince') end
   if schedule and next <= now and interval > 0 then
@@ -56,16 +56,16 @@ local function add(meta, members, a)
     local reply = {2, nextTick}
     local all = redis.call('HGETALL', members)
     for i = 1, #all do reply[#reply + 1] = all[i] end
-    return reply, last + 1
+    return reply
   end
   if next ~= armed then redis.call('HSET', meta, 'next', string.format('%d', next)) end
-  if schedule then return {1, next}, last + 1 end
-  return {0}, last + 1
+  if schedule then return {1, next} end
+  return {0}
 end
 
+local groups = cjson.decode(ARGV[4])
 local out = {}
-local a = 4
-for k = 1, #KEYS, 2 do
-  out[#out + 1], a = add(KEYS[k], KEYS[k + 1], a)
+for k = 1, #groups do
+  out[k] = add(KEYS[2 * k - 1], KEYS[2 * k], groups[k])
 end
 return out
