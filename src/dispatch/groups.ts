@@ -1,6 +1,6 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { Labels } from '../labels/labels.js';
-import { type DispatchKeys, groupBucket, shortHash } from './keys.js';
+import { type DispatchKeys, shortHash } from './keys.js';
 import './scripts.js';
 import { execOrThrow } from '../alerts/store.js';
 
@@ -123,7 +123,7 @@ export class GroupStore {
     }
     const buckets = new Map<number, number[]>();
     groups.forEach((g, i) => {
-      const bucket = groupBucket(g.groupId);
+      const { bucket } = this.keys.group(g.groupId);
       const list = buckets.get(bucket);
       if (list) list.push(i);
       else buckets.set(bucket, [i]);
@@ -134,7 +134,8 @@ export class GroupStore {
       const tuples: (string | number)[][] = [];
       for (const i of indices) {
         const g = groups[i]!;
-        keys.push(this.keys.groupMeta(g.groupId), this.keys.groupMembers(g.groupId));
+        const { meta, members } = this.keys.group(g.groupId);
+        keys.push(meta, members);
         const interval = claimDue ? (g.groupIntervalMs ?? -1) : -1;
         // The script only needs the earliest startsAt (does an old alert make the group due?), not one per alert;
         // starting from `now`, which is never old, keeps an empty or future-only batch from counting.

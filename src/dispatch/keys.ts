@@ -19,19 +19,45 @@ export function groupBucket(groupId: string): number {
   return (h >>> 0) % GROUP_BUCKETS;
 }
 
+/** A group's hash-tag bucket and the keys of its meta hash and members hash. */
+export interface GroupKeys {
+  bucket: number;
+  meta: string;
+  members: string;
+}
+
+/** Bounds `DispatchKeys.group`'s cache; past it the cache starts over. */
+const GROUP_KEYS_CACHED = 100_000;
+
 /**
  * Redis key layout of the dispatcher. Keys of one aggregation group, and of all groups of one bucket, share a
  * hash tag so the Lua scripts touching them work on Redis Cluster.
  */
 export class DispatchKeys {
+  /** Every ingest batch asks for the keys of each group it touches: built once per group (bounded, see `group`). */
+  private readonly groups = new Map<string, GroupKeys>();
+
   constructor(readonly prefix: string) {}
 
+  /** A group's bucket and keys. */
+  group(groupId: string): GroupKeys {
+    let keys = this.groups.get(groupId);
+    if (keys === undefined) {
+      const bucket = groupBucket(groupId);
+      const base = `${this.prefix}group:{g${bucket}}:${groupId}`;
+      keys = { bucket, meta: `${base}:meta`, members: `${base}:alerts` };
+      if (this.groups.size >= GROUP_KEYS_CACHED) this.groups.clear();
+      this.groups.set(groupId, keys);
+    }
+    return keys;
+  }
+
   groupMeta(groupId: string): string {
-    return `${this.prefix}group:{g${groupBucket(groupId)}}:${groupId}:meta`;
+    return this.group(groupId).meta;
   }
 
   groupMembers(groupId: string): string {
-    return `${this.prefix}group:{g${groupBucket(groupId)}}:${groupId}:alerts`;
+    return this.group(groupId).members;
   }
 
   /** Set of the ids of all aggregation groups of the current configuration generation. */
