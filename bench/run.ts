@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
-const BENCHES = ['load-rules', 'template', 'ruler', 'router', 'notify', 'silences'];
+const BENCHES = ['load-rules', 'template', 'ruler', 'router', 'ingest-cpu', 'notify', 'silences'];
 const wanted = process.argv.slice(2);
 const selected = wanted.length > 0 ? BENCHES.filter((b) => wanted.includes(b)) : BENCHES;
 let failed = 0;
