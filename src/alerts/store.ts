@@ -67,9 +67,10 @@ interface UnresolvedCache {
  * Redis-backed alert store: a hash `<prefix>{alerts}:json` of fingerprint → alert JSON and a sorted set
  * `<prefix>{alerts}` of fingerprints by endsAt, which lists the unresolved alerts and drives the garbage
  * collection (all under one hash tag, for the scripts). One hash instead of a key per alert makes an ingest
- * batch one script call reading with one HMGET and writing with one HSET, whatever its size. `<prefix>{alerts}:version` is set to a fresh token after every change
- * (once per batch, queued behind its writes; by the GC when it removes anything), so `listUnresolved` can keep
- * its last answer per instance and re-read only when some instance changed the alerts since.
+ * batch one script call reading with one HMGET and writing with one HSET, whatever its size.
+ * `<prefix>{alerts}:version` is set to a fresh token after every change (once per batch, by the merge; by the GC
+ * when it removes anything), so `listUnresolved` can keep its last answer per instance and re-read only when some
+ * instance changed the alerts since.
  */
 export class AlertStore {
   private unresolved: UnresolvedCache | undefined;
