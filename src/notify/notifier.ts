@@ -86,13 +86,14 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
   const attempts = opts.attempts ?? 5;
   const backoffMs = opts.backoffMs ?? 1000;
   const maxStarts = opts.maxStarts ?? 50;
+  const concurrency = opts.concurrency ?? 16;
   const log = new DeliveryLog(deps.redis, deps.keyPrefix, opts.deliveryLogMaxLen);
   const queue = new Queue<NotifyJobData>(NOTIFY_QUEUE, { connection: deps.bullConnection, prefix: deps.queuePrefix });
   queue.on('error', (err) => deps.logger.error({ err: redactError(err) }, 'notify queue error'));
   const metrics = notifyMetrics(
     deps.metrics,
     () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
-    () => inlineRunning,
+    () => inline.size,
   );
   const buildRegistry = (receivers: ReceiverSettings[], templates: TemplateRenderer, plugins?: IntegrationPlugin[]) =>
     new IntegrationRegistry(
@@ -105,7 +106,6 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
   let workers: Worker<NotifyJobData>[] = [];
   /** In-process first attempts (`deliverNow`) running now. */
   const inline = new Set<Promise<void>>();
-  let inlineRunning = 0;
   const stopping = new AbortController();
   // Every running send (up to `concurrency`) listens for shutdown.
   setMaxListeners(0, stopping.signal);
@@ -304,14 +304,10 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     },
 
     deliverNow(request, claim) {
-      if (workers.length === 0 || stopping.signal.aborted || inlineRunning >= (opts.concurrency ?? 16)) return false;
-      inlineRunning++;
+      if (workers.length === 0 || stopping.signal.aborted || inline.size >= concurrency) return false;
       const run = deliverInline(request, claim)
         .catch((err: unknown) => deps.logger.error({ err: redactError(err) }, 'in-process delivery failed'))
-        .finally(() => {
-          inlineRunning--;
-          inline.delete(run);
-        });
+        .finally(() => inline.delete(run));
       inline.add(run);
       return true;
     },
@@ -328,7 +324,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
       // notification of an idle instance. Each job added wakes one blocked worker, so they still deliver in
       // parallel; one stalled-job check per instance is enough (it covers the whole queue).
       workers = Array.from(
-        { length: opts.concurrency ?? 16 },
+        { length: concurrency },
         (_, i) =>
           new Worker<NotifyJobData>(NOTIFY_QUEUE, deliver, {
             connection: deps.bullConnection,
