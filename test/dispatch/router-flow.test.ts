@@ -39,9 +39,16 @@ class RecordingNotifier implements Notifier {
   integrationsFor(receiver: string): IntegrationInfo[] {
     return [{ type: 'webhook', index: 0, sendResolved: receiver !== 'quiet' }];
   }
+  /** Outcomes being handled, for the teardown to wait for before closing Redis. */
+  readonly outcomes = new Set<Promise<void>>();
   async enqueue(request: NotificationRequest): Promise<void> {
     this.sent.push({ at: Date.now(), request });
-    setTimeout(() => void this.onOutcome?.(request, { delivered: true }), 5);
+    setTimeout(() => {
+      const outcome = this.onOutcome?.(request, { delivered: true });
+      if (!outcome) return;
+      this.outcomes.add(outcome);
+      void outcome.finally(() => this.outcomes.delete(outcome));
+    }, 5);
   }
 }
 
@@ -63,6 +70,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await router.stop();
+  await sleep(10);
+  await Promise.all(notifier.outcomes);
   await app.close();
   await deps.cleanup();
 });
@@ -152,6 +161,33 @@ describe('router: ingest → groups → flush → notifier → nflog', () => {
     const sent = notifier.sent.filter((s) => s.request.alerts.some((a) => a.labels.alertname === 'Merged'));
     expect(sent).toHaveLength(1);
     expect(sent[0]!.at - t0).toBeLessThan(2500);
+  });
+
+  it('requests arriving during a write share the next one and are merged in the order they came', async () => {
+    const t0 = Date.now();
+    const version = async () => Number((await deps.redis.get(`${deps.keyPrefix}{alerts}:version`))?.split(':')[1]);
+    const before = await version();
+    const labels = { alertname: 'Coalesced', i: '1' };
+    // Called in one tick: the first goes out alone, the next two wait for it and go out together.
+    const results = await Promise.all([
+      router.ingest([{ labels, annotations: { v: 'a' }, startsAt: t0 - 600_000, endsAt: t0 + 600_000 }]),
+      router.ingest([{ labels, annotations: { v: 'b' }, startsAt: t0 - 60_000, endsAt: t0 + 300_000 }]),
+      router.ingest([
+        { labels, annotations: { v: 'c' }, startsAt: t0 - 120_000 },
+        { labels: { alertname: 'Coalesced', i: '2' } },
+      ]),
+    ]);
+    expect(results.map((r) => r.accepted)).toEqual([1, 1, 2]);
+    expect((await version()) - before).toBe(2);
+    // Each merged into what the one before it left (SEMANTICS §5.1): the last posted is the base, the earliest
+    // start and the explicit end outlasting a resolve_timeout end are kept.
+    const list = JSON.parse(
+      (await app.inject({ method: 'GET', url: '/api/v2/alerts?filter=alertname%3D%22Coalesced%22' })).body,
+    ) as { labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string }[];
+    const first = list.find((a) => a.labels.i === '1')!;
+    expect(first.annotations).toEqual({ v: 'c' });
+    expect([first.startsAt, first.endsAt]).toEqual([iso(t0 - 600_000), iso(t0 + 600_000)]);
+    expect(list.map((a) => a.labels.i).sort()).toEqual(['1', '2']);
   });
 
   it('reload re-routes every stored alert into new groups that flush at once (SEMANTICS §5.9)', async () => {
