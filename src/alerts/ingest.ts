@@ -6,11 +6,10 @@ import type { Alert, PostableAlert } from './types.js';
 export type NameValidation = 'utf8' | 'legacy';
 
 const LEGACY_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function validName(name: string, mode: NameValidation): boolean {
   if (mode === 'legacy') return LEGACY_NAME.test(name);
-  return name.length > 0 && !LONE_SURROGATE.test(name);
+  return name.length > 0 && name.isWellFormed();
 }
 
 /** prometheus/common LabelSet.Validate: the first bad name or value, in Go's `%q` form. */
@@ -18,7 +17,7 @@ function validateSet(set: Record<string, string>, mode: NameValidation): string 
   for (const name in set) {
     const value = set[name]!;
     if (!validName(name, mode)) return `invalid name ${JSON.stringify(name)}`;
-    if (LONE_SURROGATE.test(value)) return `invalid value ${JSON.stringify(value)}`;
+    if (!value.isWellFormed()) return `invalid value ${JSON.stringify(value)}`;
   }
   return null;
 }

@@ -15,8 +15,14 @@ function fnvAdd(h: bigint, bytes: Uint8Array): bigint {
 /** Byte-wise (UTF-8) comparison, which is Go's string order. */
 export function compareBytes(a: string, b: string): number {
   if (a === b) return 0;
-  // UTF-16 order equals UTF-8 byte order except around surrogates; fall back for non-BMP text.
-  if (!/[\ud800-\udfff]/.test(a + b)) return a < b ? -1 : 1;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length < b.length ? -1 : 1;
+  // UTF-16 order equals UTF-8 byte order except around surrogates (non-BMP text): encode from there.
+  const ca = a.charCodeAt(i);
+  const cb = b.charCodeAt(i);
+  if ((ca & 0xf800) !== 0xd800 && (cb & 0xf800) !== 0xd800) return ca < cb ? -1 : 1;
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 

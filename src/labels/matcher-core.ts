@@ -89,7 +89,5 @@ const LEGACY_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** SEMANTICS §0.2: UTF-8 mode accepts any non-empty valid UTF-8; legacy requires `[a-zA-Z_][a-zA-Z0-9_]*`. */
 export function validLabelName(name: string, scheme: NameValidationScheme): boolean {
   if (scheme === 'legacy') return LEGACY_LABEL_NAME.test(name);
-  return name.length > 0 && !LONE_SURROGATE.test(name);
+  return name.length > 0 && name.isWellFormed();
 }
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -81,14 +81,12 @@ function regexProblem(pattern: string): string | null {
   }
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 function validateMatcher(m: SilenceMatcher): string | null {
-  if (m.name.length === 0 || LONE_SURROGATE.test(m.name)) return `invalid label name ${goQuote(m.name)}`;
+  if (m.name.length === 0 || !m.name.isWellFormed()) return `invalid label name ${goQuote(m.name)}`;
   if (m.isRegex) {
     const problem = regexProblem(m.value);
     if (problem) return `invalid regular expression ${goQuote(m.value)}: ${problem}`;
-  } else if (LONE_SURROGATE.test(m.value)) {
+  } else if (!m.value.isWellFormed()) {
     return `invalid label value ${goQuote(m.value)}`;
   }
   return null;

@@ -13,10 +13,9 @@ type LineCounterLike = Parameters<typeof nodePosition>[0];
 
 const LEGACY_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const LEGACY_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function isValidUtf8(s: string): boolean {
-  return !LONE_SURROGATE.test(s);
+  return s.isWellFormed();
 }
 
 export function isValidLabelName(name: string, scheme: RuleLoadOptions['validationScheme']): boolean {
