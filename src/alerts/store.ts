@@ -21,6 +21,8 @@ declare module 'ioredis' {
       now: number,
       nextVersion: string,
       alertsJson: string,
+      fingerprints: string,
+      endsAt: string,
       callback: Callback<MergeReply>,
     ): Result<MergeReply, Context>;
     klaxonAlertsCollectGarbage(
@@ -112,6 +114,9 @@ export class AlertStore {
     if (incoming.length === 0) return { write: () => undefined, stored: Promise.resolve([]) };
     // One argument for the whole batch: ioredis costs ~0.1 µs per argument (its `args.flat()` alone ~60 ns).
     const batch = incoming.map(storedJson).join('\n');
+    // Given apart, so merge.lua reads a posted alert's JSON tail only when it has a stored copy to merge with.
+    const fingerprints = incoming.map((a) => a.fingerprint).join(',');
+    const ends = incoming.map((a) => a.endsAt).join(',');
     const version = this.nextVersion();
     let settle: Callback<MergeReply> = () => undefined;
     const stored = new Promise<Alert[]>((resolve, reject) => {
@@ -123,7 +128,17 @@ export class AlertStore {
     // The pipeline's own result reports the error to whoever sent it; a caller that never awaits this is fine.
     stored.catch(() => undefined);
     const write: AlertWrite = (pipeline) => {
-      pipeline.klaxonAlertsMerge(this.dataKey, this.indexKey, this.versionKey, now, version, batch, settle);
+      pipeline.klaxonAlertsMerge(
+        this.dataKey,
+        this.indexKey,
+        this.versionKey,
+        now,
+        version,
+        batch,
+        fingerprints,
+        ends,
+        settle,
+      );
     };
     return { write, stored };
   }

@@ -4,9 +4,11 @@
 -- additions.
 -- KEYS: alert hash (fingerprint -> JSON), index sorted set (fingerprint by endsAt), version key.
 -- ARGV: now, next version, the alerts' JSON texts joined by newlines (JSON.stringify never writes a raw newline;
---   one argument for the batch spares the client a per-argument cost). An alert's JSON ends with its fingerprint
---   and its times in a fixed order, `,"fingerprint":"…","startsAt":…,"endsAt":…,"updatedAt":…,"timeout":…}` (ms),
---   read here without decoding the rest: a merged copy is the same text with other times.
+--   one argument for the batch spares the client a per-argument cost), then their fingerprints (hex) and their
+--   endsAt values, each joined by commas. An alert's JSON ends with its fingerprint and its times in a fixed order,
+--   `,"fingerprint":"…","startsAt":…,"endsAt":…,"updatedAt":…,"timeout":…}` (ms), read here without decoding the
+--   rest: a merged copy is the same text with other times. A posted alert's tail is read only when it has a stored
+--   copy to merge with; a new one needs just the fingerprint and endsAt given apart.
 -- Returns per alert (batch order) 0 when the stored copy is the posted one, else the stored JSON.
 local now = tonumber(ARGV[1])
 local TAIL = '^,"fingerprint":"([^"]*)","startsAt":(%-?%d+),"endsAt":(%-?%d+),"updatedAt":(%-?%d+),"timeout":(%a+)}$'
@@ -33,6 +35,14 @@ local function parse(json)
   return {string.sub(rest, 1, -2) .. KEY .. a.fingerprint .. '"', string.format('%d', a.startsAt),
     string.format('%d', a.endsAt), string.format('%d', a.updatedAt), a.timeout and 'true' or 'false', nil, nil,
     a.fingerprint}
+end
+
+-- A posted alert's other times and tail position, read from its JSON (see parse) when a merge needs them.
+local function complete(a)
+  if a[2] == nil then
+    local p = parse(a[6])
+    a[2], a[4], a[5], a[7] = p[2], p[4], p[5], p[7]
+  end
 end
 
 local function body(a)
@@ -64,13 +74,17 @@ local function merge(old, new)
   return {body(younger), s, e, younger[4], younger[5]}
 end
 
+-- A posted alert as {nil, nil, endsAt, nil, nil, json, nil, fingerprint} until `parse` fills in the rest.
 local posted = {}
-local batch = ARGV[3]
-local from = 1
+local batch, fpText, ends = ARGV[3], ARGV[4], ARGV[5]
+local from, fpFrom, endFrom = 1, 1, 1
 while from <= #batch do
   local stop = string.find(batch, '\n', from, true) or (#batch + 1)
-  posted[#posted + 1] = parse(string.sub(batch, from, stop - 1))
-  from = stop + 1
+  local fpStop = string.find(fpText, ',', fpFrom, true) or (#fpText + 1)
+  local endStop = string.find(ends, ',', endFrom, true) or (#ends + 1)
+  posted[#posted + 1] = {nil, nil, string.sub(ends, endFrom, endStop - 1), nil, nil, string.sub(batch, from, stop - 1),
+    nil, string.sub(fpText, fpFrom, fpStop - 1)}
+  from, fpFrom, endFrom = stop + 1, fpStop + 1, endStop + 1
 end
 local n = #posted
 local fps = {}
@@ -94,6 +108,8 @@ for i = 1, n do
   local stored = new
   -- Merged only when the activity ranges overlap: the new start or end strictly inside the old range.
   if old then
+    complete(new)
+    complete(old)
     local s, e = tonumber(old[2]), tonumber(old[3])
     local ps, pe = tonumber(new[2]), tonumber(new[3])
     if (pe > s and pe < e) or (ps > s and ps < e) then stored = merge(old, new) end
