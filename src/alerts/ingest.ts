@@ -31,7 +31,8 @@ function withoutEmptyValues(labels: Labels): Labels {
   return out;
 }
 
-export type NormalizeResult = { ok: true; alert: Alert } | { ok: false; error: string };
+/** `firing`: whether the alert, with its defaults, ends after now (Alertmanager counts received alerts by it). */
+export type NormalizeResult = { ok: true; alert: Alert } | { ok: false; error: string; firing: boolean };
 
 /**
  * Defaults and validation of one posted alert, as Alertmanager's API does it (SEMANTICS §5.1):
@@ -54,12 +55,13 @@ export function normalizeAlert(
     timeout = true;
     endsAt = now + resolveTimeoutMs;
   }
-  if (endsAt < startsAt) return { ok: false, error: 'start time must be before end time' };
+  const invalid = (error: string): NormalizeResult => ({ ok: false, error, firing: endsAt > now });
+  if (endsAt < startsAt) return invalid('start time must be before end time');
   const labelProblem = validateSet(labels, names);
-  if (labelProblem) return { ok: false, error: `invalid label set: ${labelProblem}` };
-  if (Object.keys(labels).length === 0) return { ok: false, error: 'at least one label pair required' };
+  if (labelProblem) return invalid(`invalid label set: ${labelProblem}`);
+  if (Object.keys(labels).length === 0) return invalid('at least one label pair required');
   const annotationProblem = validateSet(annotations, names);
-  if (annotationProblem) return { ok: false, error: `invalid annotations: ${annotationProblem}` };
+  if (annotationProblem) return invalid(`invalid annotations: ${annotationProblem}`);
   return {
     ok: true,
     alert: {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Coalescer } from '../alerts/coalesce.js';
 import { type NameValidation, normalizeAlert } from '../alerts/ingest.js';
+import { ingestMetrics } from '../alerts/metrics.js';
 import { AlertStore } from '../alerts/store.js';
 import type { Alert, IngestResult, PostableAlert } from '../alerts/types.js';
 import type { AlertsBackend } from '../api/alertmanager-v2/alert-view.js';
@@ -63,10 +64,14 @@ export function createRouter(deps: Deps, opts: RouterOptions): Router {
   // One write at a time per instance: requests arriving meanwhile share the next one (see Coalescer). The alert
   // merge goes in the group additions' pipeline, ahead of them: one round trip for both, and a flush on any
   // instance never sees a group member without its alert.
+  const metrics = ingestMetrics(deps.metrics);
   const writes = new Coalescer<Alert>(
-    (alerts) => {
+    async (alerts) => {
       const now = deps.now();
-      return dispatcher.insert(alerts, now, store.merge(alerts, now));
+      const stop = metrics.writeSeconds.startTimer();
+      await dispatcher.insert(alerts, now, store.merge(alerts, now));
+      stop();
+      metrics.writeAlerts.observe(alerts.length);
     },
     1,
     INGEST_WRITE_MAX_ALERTS,
@@ -78,11 +83,16 @@ export function createRouter(deps: Deps, opts: RouterOptions): Router {
     const now = deps.now();
     const errors: string[] = [];
     const valid: Alert[] = [];
+    let firing = 0;
     for (const p of posted) {
       const r = normalizeAlert(p, now, config.global.resolveTimeoutMs, names);
       if (r.ok) valid.push(r.alert);
       else errors.push(r.error);
+      if (r.ok ? r.alert.endsAt > now : r.firing) firing++;
     }
+    metrics.received.inc({ status: 'firing' }, firing);
+    metrics.received.inc({ status: 'resolved' }, posted.length - firing);
+    metrics.invalid.inc(errors.length);
     if (valid.length > 0) await writes.submit(valid);
     return { accepted: valid.length, errors };
   }

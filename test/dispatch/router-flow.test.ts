@@ -77,6 +77,18 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One sample of a metric in the router's registry (0 when absent), matched by sample name and labels. */
+async function metric(name: string, sample: string, labels: Record<string, string> = {}): Promise<number> {
+  const values = (await deps.metrics.getSingleMetric(name)?.get())?.values ?? [];
+  const match = values.find(
+    (v) =>
+      ((v as { metricName?: string }).metricName ?? name) === sample &&
+      Object.entries(labels).every(([k, value]) => v.labels[k] === value),
+  );
+  return match?.value ?? 0;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('router: ingest → groups → flush → notifier → nflog', () => {
@@ -98,6 +110,20 @@ describe('router: ingest → groups → flush → notifier → nflog', () => {
       400,
       'at least one label pair required; invalid label set: invalid name "1bad"',
     ]);
+    // Counted as Alertmanager counts them: every posted alert by its (defaulted) end, the invalid ones apart.
+    const resolved = await app.inject({
+      method: 'POST',
+      url: '/api/v2/alerts',
+      payload: [{ labels: { alertname: 'Gone' }, endsAt: '2020-01-01T00:00:00Z' }],
+    });
+    expect(resolved.statusCode).toBe(200);
+    expect(
+      await metric('alertmanager_alerts_received_total', 'alertmanager_alerts_received_total', { status: 'firing' }),
+    ).toBe(3);
+    expect(
+      await metric('alertmanager_alerts_received_total', 'alertmanager_alerts_received_total', { status: 'resolved' }),
+    ).toBe(1);
+    expect(await metric('alertmanager_alerts_invalid_total', 'alertmanager_alerts_invalid_total')).toBe(2);
     const list = await app.inject({ method: 'GET', url: '/api/v2/alerts?filter=alertname%3D%22Kept%22' });
     expect(JSON.parse(list.body)).toMatchObject([{ labels: { alertname: 'Kept' }, status: { state: 'active' } }]);
   });
@@ -167,6 +193,8 @@ describe('router: ingest → groups → flush → notifier → nflog', () => {
     const t0 = Date.now();
     const version = async () => Number((await deps.redis.get(`${deps.keyPrefix}{alerts}:version`))?.split(':')[1]);
     const before = await version();
+    const writesBefore = await metric('klaxon_ingest_write_alerts', 'klaxon_ingest_write_alerts_count');
+    const alertsBefore = await metric('klaxon_ingest_write_alerts', 'klaxon_ingest_write_alerts_sum');
     const labels = { alertname: 'Coalesced', i: '1' };
     // Called in one tick: the first goes out alone, the next two wait for it and go out together.
     const results = await Promise.all([
@@ -179,6 +207,8 @@ describe('router: ingest → groups → flush → notifier → nflog', () => {
     ]);
     expect(results.map((r) => r.accepted)).toEqual([1, 1, 2]);
     expect((await version()) - before).toBe(2);
+    expect((await metric('klaxon_ingest_write_alerts', 'klaxon_ingest_write_alerts_count')) - writesBefore).toBe(2);
+    expect((await metric('klaxon_ingest_write_alerts', 'klaxon_ingest_write_alerts_sum')) - alertsBefore).toBe(4);
     // Each merged into what the one before it left (SEMANTICS §5.1): the last posted is the base, the earliest
     // start and the explicit end outlasting a resolve_timeout end are kept.
     const list = JSON.parse(
