@@ -41,14 +41,15 @@ describe('normalizeAlert (SEMANTICS §5.1 defaults and validation)', () => {
     expect(a.ok && a.alert.labels).toEqual({ alertname: 'A' });
   });
 
+  // `firing` (ends after now, resolve_timeout applied) is what Alertmanager's received-alerts count goes by.
   it.each([
-    [{ labels: { a: '1' }, startsAt: NOW, endsAt: NOW - 1 }, 'start time must be before end time'],
-    [{ labels: {} }, 'at least one label pair required'],
-    [{ labels: { a: '' } }, 'at least one label pair required'],
-    [{ labels: { '1bad-name': 'x' } }, 'invalid label set: invalid name "1bad-name"'],
-    [{ labels: { a: '1' }, annotations: { 'bad key': 'x' } }, 'invalid annotations: invalid name "bad key"'],
-  ])('rejects %j in legacy mode with Alertmanager’s message', (posted, message) => {
-    expect(normalizeAlert(posted, NOW, TIMEOUT, 'legacy')).toEqual({ ok: false, error: message });
+    [{ labels: { a: '1' }, startsAt: NOW, endsAt: NOW - 1 }, 'start time must be before end time', false],
+    [{ labels: {} }, 'at least one label pair required', true],
+    [{ labels: { a: '' } }, 'at least one label pair required', true],
+    [{ labels: { '1bad-name': 'x' } }, 'invalid label set: invalid name "1bad-name"', true],
+    [{ labels: { a: '1' }, annotations: { 'bad key': 'x' } }, 'invalid annotations: invalid name "bad key"', true],
+  ])('rejects %j in legacy mode with Alertmanager’s message', (posted, message, firing) => {
+    expect(normalizeAlert(posted, NOW, TIMEOUT, 'legacy')).toEqual({ ok: false, error: message, firing });
   });
 
   it('accepts any UTF-8 name in utf8 mode', () => {
