@@ -6,8 +6,8 @@ import type { Alert } from './types.js';
 /** Resolved alerts stay readable this long (upstream garbage-collects resolved alerts every 30m). */
 export const RESOLVED_RETENTION_MS = 30 * 60_000;
 
-/** Alerts removed per garbage-collection script call (bounded so one call never blocks Redis for long). */
-const GC_BATCH = 1000;
+/** Alerts examined per garbage-collection script call (bounded so one call never blocks Redis for long). */
+const GC_STEP = 1000;
 
 /** merge.lua's reply per alert: 0 when the stored copy is the posted one, else the stored JSON. */
 type MergeReply = (0 | string)[];
@@ -16,23 +16,21 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     klaxonAlertsMerge(
       data: string,
-      index: string,
       version: string,
       now: number,
       nextVersion: string,
       alertsJson: string,
       fingerprints: string,
-      endsAt: string,
       callback: Callback<MergeReply>,
     ): Result<MergeReply, Context>;
     klaxonAlertsCollectGarbage(
-      index: string,
       data: string,
       version: string,
       cutoff: number,
-      limit: number,
+      cursor: string,
+      count: number,
       nextVersion: string,
-    ): Result<number, Context>;
+    ): Result<[string, number], Context>;
   }
 }
 
@@ -66,10 +64,11 @@ interface UnresolvedCache {
 }
 
 /**
- * Redis-backed alert store: a hash `<prefix>{alerts}:json` of fingerprint → alert JSON and a sorted set
- * `<prefix>{alerts}` of fingerprints by endsAt, which lists the unresolved alerts and drives the garbage
- * collection (all under one hash tag, for the scripts). One hash instead of a key per alert makes an ingest
- * batch one script call reading with one HMGET and writing with one HSET, whatever its size.
+ * Redis-backed alert store: a hash `<prefix>{alerts}:json` of fingerprint → alert JSON. One hash instead of a key
+ * per alert makes an ingest batch one script call reading with one HMGET and writing with one HSET, whatever its
+ * size. There is no index by endsAt: keeping one (a sorted set) cost Redis a skiplist insertion per alert on every
+ * ingest, a fifth of its work there, to spare the reads that use it (the list of unresolved alerts, cached per
+ * version, and the garbage collection every 5 minutes) a pass over the resolved alerts still retained.
  * `<prefix>{alerts}:version` is set to a fresh token after every change (once per batch, by the merge; by the GC
  * when it removes anything), so `listUnresolved` can keep its last answer per instance and re-read only when some
  * instance changed the alerts since.
@@ -86,8 +85,8 @@ export class AlertStore {
   ) {
     if (!withScripts.has(redis)) {
       const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
-      redis.defineCommand('klaxonAlertsMerge', { numberOfKeys: 3, lua: lua('merge') });
-      redis.defineCommand('klaxonAlertsCollectGarbage', { numberOfKeys: 3, lua: lua('collect-garbage') });
+      redis.defineCommand('klaxonAlertsMerge', { numberOfKeys: 2, lua: lua('merge') });
+      redis.defineCommand('klaxonAlertsCollectGarbage', { numberOfKeys: 2, lua: lua('collect-garbage') });
       withScripts.add(redis);
     }
   }
@@ -96,7 +95,8 @@ export class AlertStore {
     return `${this.prefix}{alerts}:json`;
   }
 
-  private get indexKey(): string {
+  /** The sorted set of fingerprints by endsAt that earlier versions kept (see collectGarbage). */
+  private get formerIndexKey(): string {
     return `${this.prefix}{alerts}`;
   }
 
@@ -116,7 +116,6 @@ export class AlertStore {
     const batch = incoming.map(storedJson).join('\n');
     // Given apart, so merge.lua reads a posted alert's JSON tail only when it has a stored copy to merge with.
     const fingerprints = incoming.map((a) => a.fingerprint).join(',');
-    const ends = incoming.map((a) => a.endsAt).join(',');
     const version = this.nextVersion();
     let settle: Callback<MergeReply> = () => undefined;
     const stored = new Promise<Alert[]>((resolve, reject) => {
@@ -128,17 +127,7 @@ export class AlertStore {
     // The pipeline's own result reports the error to whoever sent it; a caller that never awaits this is fine.
     stored.catch(() => undefined);
     const write: AlertWrite = (pipeline) => {
-      pipeline.klaxonAlertsMerge(
-        this.dataKey,
-        this.indexKey,
-        this.versionKey,
-        now,
-        version,
-        batch,
-        fingerprints,
-        ends,
-        settle,
-      );
+      pipeline.klaxonAlertsMerge(this.dataKey, this.versionKey, now, version, batch, fingerprints, settle);
     };
     return { write, stored };
   }
@@ -191,31 +180,35 @@ export class AlertStore {
   }
 
   private async readUnresolved(now: number): Promise<Alert[]> {
-    const fps = await this.redis.zrangebyscore(this.indexKey, `(${now}`, '+inf');
-    return [...(await this.get(fps)).values()].filter((a) => a.endsAt > now);
+    return (await this.listAll()).filter((a) => a.endsAt > now);
   }
 
   /** Every stored alert, resolved ones included (re-routing on reload). */
   async listAll(): Promise<Alert[]> {
-    const fps = await this.redis.zrange(this.indexKey, '0', '-1');
-    return [...(await this.get(fps)).values()];
+    return (await this.redis.hvals(this.dataKey)).map((json) => JSON.parse(json) as Alert);
   }
 
-  /** Forget alerts resolved longer than the retention ago; returns how many. */
+  /**
+   * Forget alerts resolved longer than the retention ago, a step of the alert hash at a time; returns how many. The
+   * sorted set earlier versions kept beside the hash goes too: nothing reads it any more.
+   */
   async collectGarbage(now: number): Promise<number> {
+    await this.redis.unlink(this.formerIndexKey);
     let removed = 0;
-    for (;;) {
-      const n = await this.redis.klaxonAlertsCollectGarbage(
-        this.indexKey,
+    let cursor = '0';
+    do {
+      const [next, n] = await this.redis.klaxonAlertsCollectGarbage(
         this.dataKey,
         this.versionKey,
         now - RESOLVED_RETENTION_MS,
-        GC_BATCH,
+        cursor,
+        GC_STEP,
         this.nextVersion(),
       );
       removed += n;
-      if (n < GC_BATCH) return removed;
-    }
+      cursor = String(next);
+    } while (cursor !== '0');
+    return removed;
   }
 }
 

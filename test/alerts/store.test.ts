@@ -59,12 +59,17 @@ describe('AlertStore on Redis', () => {
     expect((await store.listAll()).map((a) => a.fingerprint).sort()).toEqual(['a', 'b']);
   });
 
-  it('collects alerts resolved longer than the retention ago, in batches, and nothing else', async () => {
+  it('collects alerts resolved longer than the retention ago, in steps, and nothing else', async () => {
     const old = Array.from({ length: 2500 }, (_, i) => alert(`old${i}`, { endsAt: NOW - 1000 }));
     await store.put([...old, alert('recent', { endsAt: NOW - 1000 + RESOLVED_RETENTION_MS })], NOW);
-    expect(await store.collectGarbage(NOW + RESOLVED_RETENTION_MS)).toBe(2500);
-    expect((await store.get(['old0', 'old2499', 'recent', 'a'])).size).toBe(2);
-    expect(await redis.zcard(`${PREFIX}{alerts}`)).toBe(await redis.hlen(`${PREFIX}{alerts}:json`));
+    // As earlier versions wrote them (another key order), and the index by endsAt they kept beside.
+    const legacy = (fp: string, endsAt: number) => JSON.stringify(alert(fp, { endsAt }));
+    await redis.hset(`${PREFIX}{alerts}:json`, 'legacy-old', legacy('legacy-old', NOW - 1000));
+    await redis.hset(`${PREFIX}{alerts}:json`, 'legacy-recent', legacy('legacy-recent', NOW));
+    await redis.zadd(`${PREFIX}{alerts}`, NOW, 'legacy-recent');
+    expect(await store.collectGarbage(NOW + RESOLVED_RETENTION_MS)).toBe(2501);
+    expect((await store.get(['old0', 'old2499', 'recent', 'a', 'legacy-old', 'legacy-recent'])).size).toBe(3);
+    expect(await redis.exists(`${PREFIX}{alerts}`)).toBe(0);
   });
 
   it("re-reads the unresolved alerts only after some instance's write or garbage collection", async () => {

@@ -1,11 +1,24 @@
--- Forget alerts resolved before the cutoff: their index entries and their JSON, atomically, so an alert re-posted
--- meanwhile (new score) is never half removed. At most ARGV[2] alerts per call; the caller repeats while full.
--- KEYS[1] index sorted set (fingerprint by endsAt), KEYS[2] alert hash (fingerprint -> JSON), KEYS[3] the alerts'
--- version (set to ARGV[3] when anything is removed, so cached lists of unresolved alerts are re-read)
--- ARGV: cutoff (exclusive, ms), limit, next version. Returns how many alerts were removed.
-local fps = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-if #fps == 0 then return 0 end
-redis.call('ZREM', KEYS[1], unpack(fps))
-redis.call('HDEL', KEYS[2], unpack(fps))
-redis.call('SET', KEYS[3], ARGV[3])
-return #fps
+-- Forget alerts resolved before the cutoff, one HSCAN step of the alert hash per call: each alert's endsAt is read
+-- from its JSON and checked in the same atomic step as its removal, so an alert re-posted meanwhile is never lost.
+-- The caller repeats with the returned cursor until it is '0'.
+-- KEYS[1] alert hash (fingerprint -> JSON), KEYS[2] the alerts' version (set to ARGV[4] when anything is removed,
+-- so cached lists of unresolved alerts are re-read).
+-- ARGV: cutoff (exclusive, ms), cursor, count per step, next version. Returns {next cursor, alerts removed}.
+-- An alert's JSON ends with `"endsAt":…,"updatedAt":…,"timeout":…}` (merge.lua); JSON written by earlier versions,
+-- in another key order, is decoded.
+local cutoff = tonumber(ARGV[1])
+local TAIL = ',"endsAt":(%-?%d+),"updatedAt":%-?%d+,"timeout":%a+}$'
+local step = redis.call('HSCAN', KEYS[1], ARGV[2], 'COUNT', ARGV[3])
+local entries = step[2]
+local gone = {}
+for i = 1, #entries, 2 do
+  local json = entries[i + 1]
+  local endsAt = string.match(json, TAIL, math.max(1, #json - 120))
+  endsAt = tonumber(endsAt) or cjson.decode(json).endsAt
+  if endsAt < cutoff then gone[#gone + 1] = entries[i] end
+end
+if #gone > 0 then
+  redis.call('HDEL', KEYS[1], unpack(gone))
+  redis.call('SET', KEYS[2], ARGV[4])
+end
+return {step[1], #gone}

@@ -2,13 +2,13 @@
 -- provider/mem Put and types.Alert.Merge; test/support/alert-merge-reference.ts is the same rule in TypeScript).
 -- Reading, merging and writing in one script makes an ingest one round trip: its reply comes back with the group
 -- additions.
--- KEYS: alert hash (fingerprint -> JSON), index sorted set (fingerprint by endsAt), version key.
+-- KEYS: alert hash (fingerprint -> JSON), version key.
 -- ARGV: now, next version, the alerts' JSON texts joined by newlines (JSON.stringify never writes a raw newline;
---   one argument for the batch spares the client a per-argument cost), then their fingerprints (hex) and their
---   endsAt values, each joined by commas. An alert's JSON ends with its fingerprint and its times in a fixed order,
+--   one argument for the batch spares the client a per-argument cost), then their fingerprints (hex) joined by
+--   commas. An alert's JSON ends with its fingerprint and its times in a fixed order,
 --   `,"fingerprint":"…","startsAt":…,"endsAt":…,"updatedAt":…,"timeout":…}` (ms), read here without decoding the
 --   rest: a merged copy is the same text with other times. A posted alert's tail is read only when it has a stored
---   copy to merge with; a new one needs just the fingerprint and endsAt given apart.
+--   copy to merge with; a new one needs just its fingerprint, given apart.
 -- Returns per alert (batch order) 0 when the stored copy is the posted one, else the stored JSON.
 local now = tonumber(ARGV[1])
 local TAIL = '^,"fingerprint":"([^"]*)","startsAt":(%-?%d+),"endsAt":(%-?%d+),"updatedAt":(%-?%d+),"timeout":(%a+)}$'
@@ -41,7 +41,7 @@ end
 local function complete(a)
   if a[2] == nil then
     local p = parse(a[6])
-    a[2], a[4], a[5], a[7] = p[2], p[4], p[5], p[7]
+    a[2], a[3], a[4], a[5], a[7] = p[2], p[3], p[4], p[5], p[7]
   end
 end
 
@@ -74,17 +74,16 @@ local function merge(old, new)
   return {body(younger), s, e, younger[4], younger[5]}
 end
 
--- A posted alert as {nil, nil, endsAt, nil, nil, json, nil, fingerprint} until `parse` fills in the rest.
+-- A posted alert as {nil, nil, nil, nil, nil, json, nil, fingerprint} until `complete` fills in the rest.
 local posted = {}
-local batch, fpText, ends = ARGV[3], ARGV[4], ARGV[5]
-local from, fpFrom, endFrom = 1, 1, 1
+local batch, fpText = ARGV[3], ARGV[4]
+local from, fpFrom = 1, 1
 while from <= #batch do
   local stop = string.find(batch, '\n', from, true) or (#batch + 1)
   local fpStop = string.find(fpText, ',', fpFrom, true) or (#fpText + 1)
-  local endStop = string.find(ends, ',', endFrom, true) or (#ends + 1)
-  posted[#posted + 1] = {nil, nil, string.sub(ends, endFrom, endStop - 1), nil, nil, string.sub(batch, from, stop - 1),
-    nil, string.sub(fpText, fpFrom, fpStop - 1)}
-  from, fpFrom, endFrom = stop + 1, fpStop + 1, endStop + 1
+  posted[#posted + 1] = {nil, nil, nil, nil, nil, string.sub(batch, from, stop - 1), nil,
+    string.sub(fpText, fpFrom, fpStop - 1)}
+  from, fpFrom = stop + 1, fpStop + 1
 end
 local n = #posted
 local fps = {}
@@ -118,17 +117,14 @@ for i = 1, n do
   if stored == new then reply[i] = 0 else reply[i] = serialize(stored) end
 end
 
--- One HSET and one ZADD for the batch (slices of 500 alerts: unpack() has a stack limit).
-local fields, scores = {}, {}
+-- One HSET for the batch (slices of 500 alerts: unpack() has a stack limit).
+local fields = {}
 for fp, a in pairs(current) do
   fields[#fields + 1] = fp
   fields[#fields + 1] = serialize(a)
-  scores[#scores + 1] = a[3]
-  scores[#scores + 1] = fp
 end
 for from = 1, #fields, 1000 do
   redis.call('HSET', KEYS[1], unpack(fields, from, math.min(from + 999, #fields)))
-  redis.call('ZADD', KEYS[2], unpack(scores, from, math.min(from + 999, #scores)))
 end
-redis.call('SET', KEYS[3], ARGV[2])
+redis.call('SET', KEYS[2], ARGV[2])
 return reply
