@@ -1,10 +1,12 @@
 import { type Job, Queue, Worker } from 'bullmq';
+import type { ChainableCommander } from 'ioredis';
 import type { AlertStore, StagedMerge } from '../alerts/store.js';
 import type { Alert } from '../alerts/types.js';
 import type { Deps } from '../app/component.js';
 import type { AlertmanagerConfig, RouteConfig } from '../config/alertmanager/types.js';
 import type { Labels } from '../labels/labels.js';
 import type { Notifier } from '../notify/types.js';
+import type { NflogEntry } from './decide.js';
 import { type FlushGroup, type FlushHead, GroupFlusher } from './flush.js';
 import { FlushOutcomes } from './flush-outcome.js';
 import { type GroupMember, GroupStore } from './groups.js';
@@ -204,12 +206,19 @@ export class Dispatcher {
     }
     const list = [...batches.values()];
     const flushing = this.worker !== undefined;
-    // A new group_wait-0 group is due as soon as it is added: its nflog read goes out with the add (see FlushHead).
-    const nflog = list.map(({ placement }) =>
-      flushing && placement.route.groupWaitMs === 0
-        ? this.flusher.readNflog(placement.groupKey, placement.route.receiver)
-        : undefined,
-    );
+    // A new group_wait-0 group is due as soon as it is added: its nflog read goes out in the same pipeline as the
+    // add, ahead of it (see FlushHead).
+    const nflog: (Promise<(NflogEntry | null)[]> | undefined)[] = [];
+    const before = (pipeline: ChainableCommander) => {
+      merge?.write(pipeline);
+      for (const { placement } of list) {
+        nflog.push(
+          flushing && placement.route.groupWaitMs === 0
+            ? this.flusher.readNflog(placement.groupKey, placement.route.receiver, pipeline)
+            : undefined,
+        );
+      }
+    };
     const results = await this.groups.addMany(
       list.map(({ placement, members }) => ({
         groupId: placement.groupId,
@@ -222,7 +231,7 @@ export class Dispatcher {
       })),
       now,
       flushing,
-      merge?.write,
+      before,
     );
     // Last version per fingerprint, as the batch left it.
     const stored = new Map((merge ? await merge.stored : alerts).map((a) => [a.fingerprint, a]));
@@ -236,10 +245,15 @@ export class Dispatcher {
       const head = nflog[i] && { nflog: nflog[i], stored };
       flushes.push(this.flushLogged(placement, result.members, now, head));
     });
-    // Due flushes first: queueing the ticks is JavaScript work on the same thread that would sit between the
-    // flush's round trips (POST→notification latency). The ticks are stored with their groups already: one
-    // lost to a crash in between is armed again by resumeTimers or, once overdue, by the next alert added.
-    await Promise.all(flushes);
+    // Due flushes first: queueing the ticks is JavaScript work and a Redis write on the same thread that would sit
+    // between the flush's round trips (POST→notification latency), and after them it still came before the
+    // notification's own socket write, which Node's HTTP client makes on a later tick: so the ticks wait for the
+    // next turn of the event loop. They are stored with their groups already: one lost to a crash in between is
+    // armed again by resumeTimers or, once overdue, by the next alert added.
+    if (flushes.length > 0) {
+      await Promise.all(flushes);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     await this.schedule(ticks, now);
     if (merge) await this.addMergedVersions(alerts, stored, now);
   }

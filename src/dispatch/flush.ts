@@ -1,3 +1,4 @@
+import type { ChainableCommander } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AlertStore } from '../alerts/store.js';
 import type { Alert } from '../alerts/types.js';
@@ -66,10 +67,15 @@ function nflogKey(groupKey: string, receiver: string, integration: IntegrationIn
 export class GroupFlusher {
   constructor(private readonly opts: GroupFlusherOptions) {}
 
-  /** The notification log entries of a group, per integration of its receiver (`FlushHead.nflog`). */
-  readNflog(groupKey: string, receiver: string): Promise<(NflogEntry | null)[]> {
+  /**
+   * The notification log entries of a group, per integration of its receiver (`FlushHead.nflog`); with `pipeline`,
+   * read by it.
+   */
+  readNflog(groupKey: string, receiver: string, pipeline?: ChainableCommander): Promise<(NflogEntry | null)[]> {
     const integrations = this.opts.notifier.integrationsFor(receiver);
-    const entries = Promise.all(integrations.map((i) => this.opts.nflog.get(nflogKey(groupKey, receiver, i))));
+    const entries = Promise.all(
+      integrations.map((i) => this.opts.nflog.get(nflogKey(groupKey, receiver, i), pipeline)),
+    );
     entries.catch(() => undefined); // awaited by notify(); a flush that ends before it just drops it
     return entries;
   }

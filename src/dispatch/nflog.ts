@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { NflogEntry } from './decide.js';
 import type { DispatchKeys } from './keys.js';
 
@@ -24,9 +24,14 @@ export class NotificationLog {
     private readonly keys: DispatchKeys,
   ) {}
 
-  async get(key: NflogKey): Promise<NflogEntry | null> {
-    const raw = await this.redis.get(this.keys.nflog(key.groupKey, key.receiver, key.integration, key.index));
-    return raw ? (JSON.parse(raw) as StoredNflogEntry) : null;
+  /** The entry; with `pipeline`, read by that pipeline (once it runs) instead of a command of its own. */
+  get(key: NflogKey, pipeline?: ChainableCommander): Promise<NflogEntry | null> {
+    const redisKey = this.keys.nflog(key.groupKey, key.receiver, key.integration, key.index);
+    const parse = (raw: string | null) => (raw ? (JSON.parse(raw) as StoredNflogEntry) : null);
+    if (!pipeline) return this.redis.get(redisKey).then(parse);
+    return new Promise((resolve, reject) => {
+      pipeline.get(redisKey, (err, raw) => (err ? reject(err) : resolve(parse(raw ?? null))));
+    });
   }
 
   /** Expires at now + min(retention, 2·repeat_interval). */
