@@ -5,7 +5,7 @@
  * run than throughput does on a shared 2-core machine, so it shows changes of a few percent that the end-to-end
  * benchmark cannot. No Alertmanager here: bench/router.ts prints the ratios.
  *
- *   npx tsx --max-semi-space-size=64 bench/ingest-cpu.ts [alerts per round]   (default 100000; BENCH_ROUNDS=5)
+ *   npx tsx bench/ingest-cpu.ts [alerts per round]   (default 100000; BENCH_ROUNDS=5)
  */
 import { readFileSync } from 'node:fs';
 import type { PostableAlert } from '../src/alerts/types.js';

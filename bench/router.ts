@@ -46,8 +46,6 @@ const LATENCY_SAMPLES = 1000;
 const LATENCY_WARMUP = 1000;
 /** Every measurement is repeated this often, interleaved; medians are reported (BENCH_ROUNDS). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-/** The Node flags Klaxon's launchers use (the `klaxon` shebang, `npm start`, the Dockerfile): measure what ships. */
-const KLAXON_NODE_ARGS = ['--max-semi-space-size=64'];
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = resolve(ROOT, 'dist/cli/main.js');
 
@@ -128,7 +126,6 @@ async function startKlaxonTarget(yml: string, count: number, redisUrl: string, r
     const child = spawn(
       process.execPath,
       [
-        ...KLAXON_NODE_ARGS,
         ...nodeArgs,
         CLI,
         'run',

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
+#!/usr/bin/env node
 import { buildProgram } from './program.js';
 
 const code = await buildProgram()
