@@ -1,8 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-
-function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? create();
-}
+import { getOrCreate } from '../metrics/get-or-create.js';
 
 /** Ruler metrics; `rule_group` is `<file>;<name>` like Prometheus' `prometheus_rule_group_*` series. */
 export class RulerMetrics {
