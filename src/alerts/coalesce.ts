@@ -4,18 +4,24 @@ interface Batch<T> {
 }
 
 /**
+ * Writes a batch. It may call `release` once the part of it that later writes must wait for is done (its Redis
+ * round trip, say): the next write starts then, and this one's remaining work runs alongside it.
+ */
+export type CoalescedWrite<T> = (items: T[], release: () => void) => Promise<void>;
+
+/**
  * Group commit: what is submitted while `maxInFlight` writes run is written together by a later one. An idle
  * writer sends a submission at once (no added latency); under load, concurrent submissions share one write, so
  * what a write costs whatever its size (script calls, each touched group's work in Redis) is paid once per write
  * instead of once per submission. A write carries at most `maxItems` items unless one submission alone is larger;
- * submissions are written in order, and each settles with the write that carried it.
+ * submissions are written in order, and each settles with the write that carried it, when that completes.
  */
 export class Coalescer<T> {
   private readonly queued: Batch<T>[] = [];
   private inFlight = 0;
 
   constructor(
-    private readonly write: (items: T[]) => Promise<void>,
+    private readonly write: CoalescedWrite<T>,
     private readonly maxInFlight: number,
     private readonly maxItems: number,
   ) {}
@@ -38,8 +44,15 @@ export class Coalescer<T> {
       const batch = this.queued.shift();
       if (!batch) return;
       this.inFlight++;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.inFlight--;
+        this.drain();
+      };
       // Run in an executor, so a writer that throws rejects like one whose promise fails.
-      new Promise<void>((resolve) => resolve(this.write(batch.items)))
+      new Promise<void>((resolve) => resolve(this.write(batch.items, release)))
         .then(
           () => {
             for (const s of batch.settle) s.resolve();
@@ -48,10 +61,7 @@ export class Coalescer<T> {
             for (const s of batch.settle) s.reject(err);
           },
         )
-        .finally(() => {
-          this.inFlight--;
-          this.drain();
-        });
+        .finally(release);
     }
   }
 }

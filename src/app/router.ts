@@ -61,15 +61,16 @@ export function createRouter(deps: Deps, opts: RouterOptions): Router {
     runWorker: opts.runWorker ?? true,
     ...(opts.flushConcurrency ? { concurrency: opts.flushConcurrency } : {}),
   });
-  // One write at a time per instance: requests arriving meanwhile share the next one (see Coalescer). The alert
-  // merge goes in the group additions' pipeline, ahead of them: one round trip for both, and a flush on any
-  // instance never sees a group member without its alert.
+  // One write to Redis at a time per instance: requests arriving meanwhile share the next one (see Coalescer). The
+  // slot is released once the write is in Redis, so the flushes it makes due (group_wait 0, old alerts) never hold
+  // up the next. The alert merge goes in the group additions' pipeline, ahead of them: one round trip for both,
+  // and a flush on any instance never sees a group member without its alert.
   const metrics = ingestMetrics(deps.metrics);
   const writes = new Coalescer<Alert>(
-    async (alerts) => {
+    async (alerts, release) => {
       const now = deps.now();
       const stop = metrics.writeSeconds.startTimer();
-      await dispatcher.insert(alerts, now, store.merge(alerts, now));
+      await dispatcher.insert(alerts, now, store.merge(alerts, now), release);
       stop();
       metrics.writeAlerts.observe(alerts.length);
     },

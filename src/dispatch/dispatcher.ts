@@ -63,6 +63,19 @@ function flushJobId(tick: FlushJob): string {
   return `${tick.groupId}-${tick.ts}`;
 }
 
+/**
+ * A posted alert merged into an older stored one can differ from what its groups were given: the earlier startsAt
+ * (an old alert makes an unflushed group due, as in dispatch.go) or, when another instance's clock ran ahead, the
+ * updatedAt. Those few are added again as stored; the posted version only stood in meanwhile.
+ */
+function mergedDifferently(posted: Alert[], stored: Map<string, Alert>): Alert[] {
+  const last = new Map(posted.map((a) => [a.fingerprint, a]));
+  return [...stored.values()].filter((s) => {
+    const p = last.get(s.fingerprint)!;
+    return s.updatedAt !== p.updatedAt || s.startsAt !== p.startsAt;
+  });
+}
+
 /** One routed placement of an alert: which group of which route node it belongs to. */
 export interface Placement {
   route: RouteConfig;
@@ -190,9 +203,11 @@ export class Dispatcher {
    * alert) is flushed from here when this instance runs flushes: its tick is claimed by the same script call, one
    * round trip sooner than through a timer. With `merge` (posted alerts being stored), the store's merge is sent
    * in the same pipeline, ahead of the group additions, and the groups get the posted versions; the few alerts
-   * whose stored version differs where groups look (updatedAt, startsAt) are added again as stored.
+   * whose stored version differs where groups look (updatedAt, startsAt) are added again as stored. `written` is
+   * called once the alerts and the group additions are in Redis, before the flushes and timers they lead to (after
+   * the re-additions, if any: a later insert must not be overtaken by an older version of its alerts).
    */
-  async insert(alerts: Alert[], now: number, merge?: StagedMerge): Promise<void> {
+  async insert(alerts: Alert[], now: number, merge?: StagedMerge, written?: () => void): Promise<void> {
     const batches = new Map<string, { placement: Placement; members: GroupMember[] }>();
     for (const alert of alerts) {
       for (const placement of this.place(alert.labels)) {
@@ -235,6 +250,8 @@ export class Dispatcher {
     );
     // Last version per fingerprint, as the batch left it.
     const stored = new Map((merge ? await merge.stored : alerts).map((a) => [a.fingerprint, a]));
+    const remerged = merge ? mergedDifferently(alerts, stored) : [];
+    if (remerged.length === 0) written?.();
     const ticks: FlushJob[] = [];
     const flushes: Promise<void>[] = [];
     results.forEach((result, i) => {
@@ -255,21 +272,10 @@ export class Dispatcher {
       await new Promise((resolve) => setImmediate(resolve));
     }
     await this.schedule(ticks, now);
-    if (merge) await this.addMergedVersions(alerts, stored, now);
-  }
-
-  /**
-   * A posted alert merged into an older stored one can differ from what its groups were given: the earlier
-   * startsAt (an old alert makes an unflushed group due, as in dispatch.go) or, when another instance's clock ran
-   * ahead, the updatedAt. Those few are added again as stored; the posted version only stood in meanwhile.
-   */
-  private async addMergedVersions(posted: Alert[], stored: Map<string, Alert>, now: number): Promise<void> {
-    const last = new Map(posted.map((a) => [a.fingerprint, a]));
-    const differing = [...stored.values()].filter((s) => {
-      const p = last.get(s.fingerprint)!;
-      return s.updatedAt !== p.updatedAt || s.startsAt !== p.startsAt;
-    });
-    if (differing.length > 0) await this.insert(differing, now);
+    if (remerged.length > 0) {
+      await this.insert(remerged, now);
+      written?.();
+    }
   }
 
   private flushLogged(group: FlushGroup, members: Map<string, number>, now: number, head?: FlushHead): Promise<void> {

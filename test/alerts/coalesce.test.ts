@@ -3,10 +3,10 @@ import { Coalescer } from '../../src/alerts/coalesce.js';
 
 /** A writer whose writes stay open until the test settles them. */
 function controlledWriter() {
-  const writes: { items: number[]; resolve: () => void; reject: (err: unknown) => void }[] = [];
-  const write = (items: number[]) =>
+  const writes: { items: number[]; resolve: () => void; reject: (err: unknown) => void; release: () => void }[] = [];
+  const write = (items: number[], release: () => void) =>
     new Promise<void>((resolve, reject) => {
-      writes.push({ items: [...items], resolve, reject });
+      writes.push({ items: [...items], resolve, reject, release });
     });
   return { writes, write };
 }
@@ -52,6 +52,27 @@ describe('Coalescer', () => {
     }
     await Promise.all(all);
     expect(writes.map((w) => w.items)).toEqual([[0], [1, 2, 3], [4, 5, 6, 7, 8], [9]]);
+  });
+
+  it('starts the next write when the running one releases its slot, and settles each when it completes', async () => {
+    const { writes, write } = controlledWriter();
+    const c = new Coalescer(write, 1, 100);
+    const settled: number[] = [];
+    void c.submit([1]).then(() => settled.push(1));
+    void c.submit([2]).then(() => settled.push(2));
+    void c.submit([3]).then(() => settled.push(3));
+    writes[0]!.release();
+    writes[0]!.release(); // at most once
+    expect(writes.map((w) => w.items)).toEqual([[1], [2, 3]]);
+    writes[1]!.resolve();
+    await tick();
+    expect(settled).toEqual([2, 3]);
+    // The released write still runs but holds no slot: the next submission goes out at once.
+    void c.submit([4]);
+    expect(writes.map((w) => w.items)).toEqual([[1], [2, 3], [4]]);
+    writes[0]!.resolve();
+    await tick();
+    expect(settled).toEqual([2, 3, 1]);
   });
 
   it('runs up to maxInFlight writes at once', () => {

@@ -18,6 +18,8 @@ route:
       receiver: quiet
     - matchers: ['team="slow"']
       group_wait: 3s
+    - matchers: ['team="instant"']
+      group_wait: 0s
 receivers:
   - name: default
     webhook_configs:
@@ -41,7 +43,10 @@ class RecordingNotifier implements Notifier {
   }
   /** Outcomes being handled, for the teardown to wait for before closing Redis. */
   readonly outcomes = new Set<Promise<void>>();
+  /** While set, enqueues wait for it: a slow notifier. */
+  gate: Promise<void> | undefined;
   async enqueue(request: NotificationRequest): Promise<void> {
+    await this.gate;
     this.sent.push({ at: Date.now(), request });
     setTimeout(() => {
       const outcome = this.onOutcome?.(request, { delivered: true });
@@ -218,6 +223,25 @@ describe('router: ingest → groups → flush → notifier → nflog', () => {
     expect(first.annotations).toEqual({ v: 'c' });
     expect([first.startsAt, first.endsAt]).toEqual([iso(t0 - 600_000), iso(t0 + 600_000)]);
     expect(list.map((a) => a.labels.i).sort()).toEqual(['1', '2']);
+  });
+
+  it('a slow flush made due by one write does not hold up the next write', async () => {
+    let open = () => undefined as void;
+    notifier.gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    // group_wait 0: the write flushes the new group itself, and the flush waits in the notifier.
+    let firstDone = false;
+    const first = router.ingest([{ labels: { alertname: 'Instant', team: 'instant' } }]).then(() => {
+      firstDone = true;
+    });
+    await sleep(100);
+    const second = await router.ingest([{ labels: { alertname: 'AfterInstant' } }]);
+    expect([second.accepted, firstDone]).toEqual([1, false]);
+    open();
+    notifier.gate = undefined;
+    await first;
+    expect(notifier.sent.some((s) => s.request.groupKey.includes('Instant'))).toBe(true);
   });
 
   it('reload re-routes every stored alert into new groups that flush at once (SEMANTICS §5.9)', async () => {
