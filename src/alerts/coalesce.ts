@@ -10,8 +10,8 @@ interface Batch<T> {
 export type CoalescedWrite<T> = (items: T[], release: () => void) => Promise<void>;
 
 /**
- * Group commit: what is submitted while `maxInFlight` writes run is written together by a later one. An idle
- * writer sends a submission at once (no added latency); under load, concurrent submissions share one write, so
+ * Group commit: what is submitted while `maxInFlight` writes hold their turn (see CoalescedWrite) is written
+ * together by a later one. An idle writer sends a submission at once (no added latency); under load, concurrent submissions share one write, so
  * what a write costs whatever its size (script calls, each touched group's work in Redis) is paid once per write
  * instead of once per submission. A write carries at most `maxItems` items unless one submission alone is larger;
  * submissions are written in order, and each settles with the write that carried it, when that completes.
