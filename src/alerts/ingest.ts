@@ -1,22 +1,16 @@
 import type { Labels } from '../labels/labels.js';
+import { type NameValidationScheme, validLabelName } from '../labels/matcher.js';
 import { fastFingerprint } from './fingerprint.js';
 import type { Alert, PostableAlert } from './types.js';
 
 /** How label and annotation names are validated (SEMANTICS §0.2). */
-export type NameValidation = 'utf8' | 'legacy';
-
-const LEGACY_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
-function validName(name: string, mode: NameValidation): boolean {
-  if (mode === 'legacy') return LEGACY_NAME.test(name);
-  return name.length > 0 && name.isWellFormed();
-}
+export type NameValidation = NameValidationScheme;
 
 /** prometheus/common LabelSet.Validate: the first bad name or value, in Go's `%q` form. */
 function validateSet(set: Record<string, string>, mode: NameValidation): string | null {
   for (const name in set) {
     const value = set[name]!;
-    if (!validName(name, mode)) return `invalid name ${JSON.stringify(name)}`;
+    if (!validLabelName(name, mode)) return `invalid name ${JSON.stringify(name)}`;
     if (!value.isWellFormed()) return `invalid value ${JSON.stringify(value)}`;
   }
   return null;

@@ -3,6 +3,7 @@
  * same order and with the same texts, except that every problem carries a position (SEMANTICS §1.5, Klaxon).
  */
 import type { Node } from 'yaml';
+import { validLabelName } from '../../labels/matcher.js';
 import type { ConfigProblem, Position } from '../errors.js';
 import { checkPromQL, formatPromQLError } from '../promql.js';
 import { nodePosition } from '../yaml.js';
@@ -11,19 +12,10 @@ import type { RuleLoadOptions } from './types.js';
 
 type LineCounterLike = Parameters<typeof nodePosition>[0];
 
-const LEGACY_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const LEGACY_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
-export function isValidUtf8(s: string): boolean {
-  return s.isWellFormed();
-}
-
-export function isValidLabelName(name: string, scheme: RuleLoadOptions['validationScheme']): boolean {
-  return scheme === 'legacy' ? LEGACY_LABEL_NAME.test(name) : name !== '' && isValidUtf8(name);
-}
-
-export function isValidMetricName(name: string, scheme: RuleLoadOptions['validationScheme']): boolean {
-  return scheme === 'legacy' ? LEGACY_METRIC_NAME.test(name) : name !== '' && isValidUtf8(name);
+function isValidMetricName(name: string, scheme: RuleLoadOptions['validationScheme']): boolean {
+  return scheme === 'legacy' ? LEGACY_METRIC_NAME.test(name) : name !== '' && name.isWellFormed();
 }
 
 export function ruleName(rule: RawRule): string {
@@ -71,10 +63,10 @@ interface RuleProblem {
 
 function labelProblems(label: RawEntry, opts: RuleLoadOptions): string[] {
   const out: string[] = [];
-  if (!isValidLabelName(label.key, opts.validationScheme) || label.key === '__name__') {
+  if (!validLabelName(label.key, opts.validationScheme) || label.key === '__name__') {
     out.push(`invalid label name: ${label.key}`);
   }
-  if (!isValidUtf8(label.value)) out.push(`invalid label value: ${label.value}`);
+  if (!label.value.isWellFormed()) out.push(`invalid label value: ${label.value}`);
   return out;
 }
 
@@ -116,7 +108,7 @@ function validateRule(rule: RawRule, opts: RuleLoadOptions): RuleProblem[] {
     for (const message of labelProblems(label, opts)) out.push({ node: label.keyNode, message });
   }
   for (const annotation of rule.annotations) {
-    if (!isValidLabelName(annotation.key, opts.validationScheme)) {
+    if (!validLabelName(annotation.key, opts.validationScheme)) {
       out.push({ node: annotation.keyNode, message: `invalid annotation name: ${annotation.key}` });
     }
   }
