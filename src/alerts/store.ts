@@ -84,7 +84,9 @@ export class AlertStore {
     private readonly prefix: string,
   ) {
     if (!withScripts.has(redis)) {
-      const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+      // Each script is the shared reader of the stored alert layout followed by its own code.
+      const lua = (name: string) =>
+        ['alert-json', name].map((f) => readFileSync(new URL(`./lua/${f}.lua`, import.meta.url), 'utf8')).join('\n');
       redis.defineCommand('klaxonAlertsMerge', { numberOfKeys: 2, lua: lua('merge') });
       redis.defineCommand('klaxonAlertsCollectGarbage', { numberOfKeys: 2, lua: lua('collect-garbage') });
       withScripts.add(redis);

@@ -4,18 +4,13 @@
 -- KEYS[1] alert hash (fingerprint -> JSON), KEYS[2] the alerts' version (set to ARGV[4] when anything is removed,
 -- so cached lists of unresolved alerts are re-read).
 -- ARGV: cutoff (exclusive, ms), cursor, count per step, next version. Returns {next cursor, alerts removed}.
--- An alert's JSON ends with `"endsAt":…,"updatedAt":…,"timeout":…}` (merge.lua); JSON written by earlier versions,
--- in another key order, is decoded.
+-- Loaded after alert-json.lua, whose `parse` reads the endsAt (also of JSON in an earlier key order).
 local cutoff = tonumber(ARGV[1])
-local TAIL = ',"endsAt":(%-?%d+),"updatedAt":%-?%d+,"timeout":%a+}$'
 local step = redis.call('HSCAN', KEYS[1], ARGV[2], 'COUNT', ARGV[3])
 local entries = step[2]
 local gone = {}
 for i = 1, #entries, 2 do
-  local json = entries[i + 1]
-  local endsAt = string.match(json, TAIL, math.max(1, #json - 120))
-  endsAt = tonumber(endsAt) or cjson.decode(json).endsAt
-  if endsAt < cutoff then gone[#gone + 1] = entries[i] end
+  if tonumber(parse(entries[i + 1])[3]) < cutoff then gone[#gone + 1] = entries[i] end
 end
 if #gone > 0 then
   redis.call('HDEL', KEYS[1], unpack(gone))

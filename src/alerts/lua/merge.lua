@@ -1,41 +1,15 @@
 -- Store a batch of posted alerts, each merged with the stored copy as Alertmanager merges (SEMANTICS §5.1:
 -- provider/mem Put and types.Alert.Merge; test/support/alert-merge-reference.ts is the same rule in TypeScript).
 -- Reading, merging and writing in one script makes an ingest one round trip: its reply comes back with the group
--- additions.
+-- additions. Loaded after alert-json.lua, whose `parse` reads an alert's times from its JSON tail without decoding
+-- the rest: a merged copy is the same text with other times.
 -- KEYS: alert hash (fingerprint -> JSON), version key.
 -- ARGV: now, next version, the alerts' JSON texts joined by newlines (JSON.stringify never writes a raw newline;
 --   one argument for the batch spares the client a per-argument cost), then their fingerprints (hex) joined by
---   commas. An alert's JSON ends with its fingerprint and its times in a fixed order,
---   `,"fingerprint":"…","startsAt":…,"endsAt":…,"updatedAt":…,"timeout":…}` (ms), read here without decoding the
---   rest: a merged copy is the same text with other times. A posted alert's tail is read only when it has a stored
---   copy to merge with; a new one needs just its fingerprint, given apart.
+--   commas. A posted alert's tail is read only when it has a stored copy to merge with; a new one needs just its
+--   fingerprint, given apart.
 -- Returns per alert (batch order) 0 when the stored copy is the posted one, else the stored JSON.
 local now = tonumber(ARGV[1])
-local TAIL = '^,"fingerprint":"([^"]*)","startsAt":(%-?%d+),"endsAt":(%-?%d+),"updatedAt":(%-?%d+),"timeout":(%a+)}$'
-local KEY = ',"fingerprint":"'
--- The longest tail: a 16-digit fingerprint and four numbers of up to 16 characters.
-local TAIL_WINDOW = 180
-
--- An alert as {body, startsAt, endsAt, updatedAt, timeout, json, tail, fingerprint}: times as decimal strings;
--- body is the JSON before its times (cut only when a merged copy needs it).
-local function parse(json)
-  -- The key text can also sit inside the labels (a label named fingerprint) when they end near the tail: the first
-  -- place where the whole tail matches is the real one (inside JSON strings a quote is escaped).
-  local from = math.max(1, #json - TAIL_WINDOW)
-  while true do
-    local at = string.find(json, KEY, from, true)
-    if not at then break end
-    local fp, s, e, u, t = string.match(json, TAIL, at)
-    if fp then return {nil, s, e, u, t, json, at + #KEY + #fp + 1, fp} end
-    from = at + 1
-  end
-  -- Written by an earlier Klaxon, in another key order: decoded once and re-encoded in this layout.
-  local a = cjson.decode(json)
-  local rest = cjson.encode({labels = a.labels, annotations = a.annotations, generatorURL = a.generatorURL})
-  return {string.sub(rest, 1, -2) .. KEY .. a.fingerprint .. '"', string.format('%d', a.startsAt),
-    string.format('%d', a.endsAt), string.format('%d', a.updatedAt), a.timeout and 'true' or 'false', nil, nil,
-    a.fingerprint}
-end
 
 -- A posted alert's other times and tail position, read from its JSON (see parse) when a merge needs them.
 local function complete(a)
