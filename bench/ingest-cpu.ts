@@ -7,30 +7,17 @@
  *
  *   npx tsx bench/ingest-cpu.ts [alerts per round]   (default 100000; BENCH_ROUNDS=5)
  */
-import { readFileSync } from 'node:fs';
-import type { PostableAlert } from '../src/alerts/types.js';
 import { createRouter } from '../src/app/router.js';
 import { parseAlertmanagerConfig } from '../src/config/alertmanager/index.js';
 import { FLUSH_QUEUE } from '../src/dispatch/dispatcher.js';
 import type { IntegrationInfo, Notifier } from '../src/notify/types.js';
 import { redisTestDeps } from '../test/support/redis-deps.js';
+import { alertBatches, CONCURRENCY, ingestConfig, procCpuMs } from './ingest-load.js';
 
 const ALERTS = Number(process.argv[2] ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const BATCH = 100;
-const GROUPS = 100;
-const CONCURRENCY = 8;
 // group_wait 10m: nothing flushes during the run, as in bench/router.ts' ingest part.
-const CONFIG = `route:
-  receiver: hook
-  group_by: [alertname]
-  group_wait: 10m
-  group_interval: 5m
-receivers:
-  - name: hook
-    webhook_configs:
-      - url: http://127.0.0.1:9/hook
-`;
+const CONFIG = ingestConfig('http://127.0.0.1:9/hook', '10m');
 
 const notifier: Notifier = {
   integrationsFor: (): IntegrationInfo[] => [{ type: 'webhook', index: 0, sendResolved: true }],
@@ -43,31 +30,10 @@ const router = createRouter(deps, { config, notifier, externalURL: 'http://klaxo
 await router.start();
 
 const redisPid = Number(/process_id:(\d+)/.exec(await deps.redis.info('server'))?.[1]);
-function redisCpuMs(): number {
-  const fields = readFileSync(`/proc/${redisPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-function batches(run: string): PostableAlert[][] {
-  const now = Date.now();
-  const out: PostableAlert[][] = [];
-  for (let i = 0; i < ALERTS; i += BATCH) {
-    const batch: PostableAlert[] = [];
-    for (let j = i; j < i + BATCH; j++) {
-      batch.push({
-        labels: { alertname: `Bench${j % GROUPS}`, instance: `host-${j}`, run },
-        annotations: { summary: 'benchmark alert' },
-        startsAt: now,
-        endsAt: now + 3600_000,
-      });
-    }
-    out.push(batch);
-  }
-  return out;
-}
+const redisCpuMs = () => procCpuMs(redisPid);
 
 async function round(run: string) {
-  const work = batches(run);
+  const work = alertBatches(ALERTS, run);
   const cpu = process.cpuUsage();
   const redisStart = redisCpuMs();
   let next = 0;

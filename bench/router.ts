@@ -23,13 +23,11 @@ import { startAlertmanager } from '../test/support/binaries.js';
 import { killOnExit, runCommand } from '../test/support/children.js';
 import { freePort, waitFor } from '../test/support/net.js';
 import { startRedis } from '../test/support/redis-server.js';
+import { alertBatches, BATCH, CONCURRENCY, GROUPS, ingestConfig, procCpuMs } from './ingest-load.js';
 
 /** Ingest sizes from the command line; `0` alone runs only the POST→webhook part. */
 const ARGS = process.argv.slice(2).map(Number);
 const SIZES = ARGS.length === 0 ? [10_000, 100_000] : ARGS.filter((n) => n > 0);
-const BATCH = 100;
-const GROUPS = 100;
-const CONCURRENCY = 8;
 /** Requests sent (and not measured) before each ingest run, so every server is warm (JIT, connections). */
 const WARMUP_REQUESTS = 30;
 /**
@@ -49,18 +47,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = resolve(ROOT, 'dist/cli/main.js');
 
-const config = (sinkUrl: string, groupWait: string) => `route:
-  receiver: hook
-  group_by: [alertname]
-  group_wait: ${groupWait}
-  group_interval: 5m
-  repeat_interval: 4h
-receivers:
-  - name: hook
-    webhook_configs:
-      - url: ${sinkUrl}/hook
-`;
-
 interface Target {
   name: string;
   urls: string[];
@@ -69,11 +55,6 @@ interface Target {
   /** Processes whose RSS is reported as the server's (not Redis: its memory is reported apart). */
   rssPids: number[];
   stop(): Promise<void>;
-}
-
-function procCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 function procRssMb(pid: number): number {
@@ -183,22 +164,12 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 }
 
+/** The load's requests as JSON bodies, with RFC 3339 times as clients send them. */
 function alertBodies(total: number, run: string): string[] {
-  const now = Date.now();
-  const bodies: string[] = [];
-  for (let i = 0; i < total; i += BATCH) {
-    const alerts = [];
-    for (let j = i; j < Math.min(total, i + BATCH); j++) {
-      alerts.push({
-        labels: { alertname: `Bench${j % GROUPS}`, instance: `host-${j}`, run },
-        annotations: { summary: 'benchmark alert' },
-        startsAt: new Date(now).toISOString(),
-        endsAt: new Date(now + 3600_000).toISOString(),
-      });
-    }
-    bodies.push(JSON.stringify(alerts));
-  }
-  return bodies;
+  const iso = (ms: number | undefined) => new Date(ms!).toISOString();
+  return alertBatches(total, run).map((batch) =>
+    JSON.stringify(batch.map((a) => ({ ...a, startsAt: iso(a.startsAt), endsAt: iso(a.endsAt) }))),
+  );
 }
 
 /** Sends the bodies with CONCURRENCY requests in flight, spread round-robin over the target's instances. */
@@ -322,7 +293,7 @@ type IngestResult = Awaited<ReturnType<typeof ingest>>;
 const median = (xs: number[]) => percentile(xs, 50);
 
 for (const total of SIZES) {
-  const yml = config(sink.url, '10m');
+  const yml = ingestConfig(`${sink.url}/hook`, '10m');
   const targets: [string, () => Promise<Target>][] = [
     ['alertmanager', () => startAmTarget(yml)],
     ['klaxon', () => startKlaxonTarget(yml, 1, redisServer.url, redisPid)],
@@ -362,7 +333,7 @@ if (SIZES.length > 0) {
   if (redisMem) console.log(`  Redis RSS after the last run: ${fmt(Number(redisMem) / 1024 / 1024)} MB`);
 }
 
-const latencyYml = config(sink.url, '0s');
+const latencyYml = ingestConfig(`${sink.url}/hook`, '0s');
 const samples = new Map<string, number[]>();
 const roundRatios: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
