@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { execOrThrow } from '../alerts/store.js';
 import { notificationJobId } from '../notify/job-id.js';
 import type { DeliveryOutcomeHandler, NotificationRequest } from '../notify/types.js';
 import type { GroupStore } from './groups.js';
@@ -8,6 +9,17 @@ import './scripts.js';
 
 /** How long a flush waits for its deliveries before its record (and the resolved-alert cleanup) is dropped. */
 const FLUSH_RECORD_TTL_MS = 3600_000;
+
+/** The flush a record counts the deliveries of, and what it settles when they all succeed. */
+export interface FlushRecord {
+  groupKey: string;
+  receiver: string;
+  flushTs: number;
+  groupId: string;
+  /** Resolved alerts of the snapshot (fingerprint, updatedAt), removed from the group once all are delivered. */
+  resolved: [string, number][];
+  repeatIntervalMs: number;
+}
 
 /**
  * Flush bookkeeping across the notifier's asynchronous deliveries (SEMANTICS §5.4 outcome): a flush record
@@ -24,14 +36,27 @@ export class FlushOutcomes {
   ) {}
 
   /**
-   * Claim the single outstanding-notification slot of the request's integration; false while another
-   * notification for it is queued or retrying (any instance). The claim starts as a short lease (`leaseMs`)
-   * that `confirm` extends once the notify job exists, so a flusher that dies between claiming and
-   * enqueueing blocks the integration for the lease only, not for the whole retry horizon.
+   * Claim the single outstanding-notification slot of each request's integration, and open the record of the flush
+   * that sends them (pending = all of them; `shrink` cuts it down when some claims fail). A claim fails while
+   * another notification for its integration is queued or retrying (any instance). It starts as a short lease
+   * (`leaseMs`) that `confirm` extends once the notify job exists, so a flusher that dies between claiming and
+   * enqueueing blocks the integration for the lease only, not for the whole retry horizon. One pipeline: the
+   * flush sends nothing before this round trip, so it is on the path of every notification.
    */
-  async claim(request: NotificationRequest, leaseMs: number): Promise<boolean> {
+  async claimAndOpen(requests: NotificationRequest[], leaseMs: number, record: FlushRecord): Promise<boolean[]> {
     const ttl = Math.max(1, Math.round(leaseMs));
-    return (await this.redis.klaxonClaimNotify(this.claimKey(request), notificationJobId(request), ttl)) === 1;
+    const pipeline = this.redis.pipeline();
+    for (const request of requests) pipeline.klaxonClaimNotify(this.claimKey(request), notificationJobId(request), ttl);
+    pipeline.klaxonFlushOpen(
+      this.keys.flushRecord(record.groupKey, record.receiver, record.flushTs),
+      requests.length,
+      record.groupId,
+      JSON.stringify(record.resolved),
+      record.repeatIntervalMs,
+      FLUSH_RECORD_TTL_MS,
+    );
+    const replies = await execOrThrow(pipeline);
+    return requests.map((_, i) => replies[i] === 1);
   }
 
   /**
@@ -50,28 +75,6 @@ export class FlushOutcomes {
 
   private claimKey(request: NotificationRequest): string {
     return this.keys.claim(request.groupKey, request.receiver, request.integration, request.integrationIndex);
-  }
-
-  /** Open the record of a flush that enqueued `pending` deliveries. */
-  async open(
-    groupKey: string,
-    receiver: string,
-    flushTs: number,
-    groupId: string,
-    pending: number,
-    resolved: [string, number][],
-    repeatIntervalMs: number,
-  ): Promise<void> {
-    const key = this.keys.flushRecord(groupKey, receiver, flushTs);
-    // A script, not MULTI: an ioredis transaction is a pipeline object, costly garbage on every flush.
-    await this.redis.klaxonFlushOpen(
-      key,
-      pending,
-      groupId,
-      JSON.stringify(resolved),
-      repeatIntervalMs,
-      FLUSH_RECORD_TTL_MS,
-    );
   }
 
   /**

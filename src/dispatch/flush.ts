@@ -155,22 +155,18 @@ export class GroupFlusher {
     if (plan.send.length === 0) return 0;
     // The flush record is opened in the same round trip as the claims, for every planned send; when some
     // integration is busy (rare) it is cut down below before anything is enqueued, so no outcome sees it unsettled.
-    const [claimed] = await Promise.all([
-      Promise.all(
-        plan.send.map((request) =>
-          this.opts.outcomes.claim(request, Math.min(this.opts.enqueueLeaseMs ?? ENQUEUE_LEASE_MS, claimTtl)),
-        ),
-      ),
-      this.opts.outcomes.open(
-        ctx.groupKey,
+    const claimed = await this.opts.outcomes.claimAndOpen(
+      plan.send,
+      Math.min(this.opts.enqueueLeaseMs ?? ENQUEUE_LEASE_MS, claimTtl),
+      {
+        groupKey: ctx.groupKey,
         receiver,
-        ctx.now,
-        ctx.groupId,
-        plan.send.length,
+        flushTs: ctx.now,
+        groupId: ctx.groupId,
         resolved,
-        ctx.route.repeatIntervalMs,
-      ),
-    ]);
+        repeatIntervalMs: ctx.route.repeatIntervalMs,
+      },
+    );
     const owned = plan.send.filter((_, i) => claimed[i]);
     this.opts.logger.debug(
       { groupKey: ctx.groupKey, receiver, send: plan.send.length, owned: owned.length, writes: plan.writes.length },
