@@ -222,26 +222,29 @@ export class Dispatcher {
     const list = [...batches.values()];
     const flushing = this.worker !== undefined;
     // A new group_wait-0 group is due as soon as it is added: its nflog read goes out in the same pipeline as the
-    // add, ahead of it (see FlushHead).
+    // add, ahead of it, and the add takes its notification claims (see FlushHead).
+    const dueAtOnce = (placement: Placement) => flushing && placement.route.groupWaitMs === 0;
+    const ahead = list.map(({ placement }) => (dueAtOnce(placement) ? this.flusher.claimsAhead(placement) : undefined));
     const nflog: (Promise<(NflogEntry | null)[]> | undefined)[] = [];
     const before = (pipeline: ChainableCommander) => {
       merge?.write(pipeline);
       for (const { placement } of list) {
         nflog.push(
-          flushing && placement.route.groupWaitMs === 0
+          dueAtOnce(placement)
             ? this.flusher.readNflog(placement.groupKey, placement.route.receiver, pipeline)
             : undefined,
         );
       }
     };
     const results = await this.groups.addMany(
-      list.map(({ placement, members }) => ({
+      list.map(({ placement, members }, i) => ({
         groupId: placement.groupId,
         groupKey: placement.groupKey,
         routeId: placement.routeId,
         labels: placement.groupLabels,
         groupWaitMs: placement.route.groupWaitMs,
         groupIntervalMs: placement.route.groupIntervalMs,
+        claims: ahead[i]?.claims,
         members,
       })),
       now,
@@ -259,7 +262,9 @@ export class Dispatcher {
       if (result.kind === 'none') return;
       ticks.push({ groupId: placement.groupId, ts: result.next });
       if (result.kind !== 'flush') return;
-      const head = nflog[i] && { nflog: nflog[i], stored };
+      const entries = nflog[i];
+      const claims = ahead[i];
+      const head = entries && claims && { nflog: entries, stored, claims: { ...claims, claimed: result.claimed } };
       flushes.push(this.flushLogged(placement, result.members, now, head));
     });
     // Due flushes first: queueing the ticks is JavaScript work and a Redis write on the same thread that would sit

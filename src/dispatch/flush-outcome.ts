@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { execOrThrow } from '../alerts/store.js';
 import { notificationJobId } from '../notify/job-id.js';
-import type { DeliveryOutcomeHandler, NotificationRequest } from '../notify/types.js';
+import type { DeliveryOutcomeHandler, IntegrationInfo, NotificationRequest } from '../notify/types.js';
 import type { GroupStore } from './groups.js';
 import type { DispatchKeys } from './keys.js';
 import { NFLOG_RETENTION_MS, type NotificationLog } from './nflog.js';
@@ -9,6 +9,11 @@ import './scripts.js';
 
 /** How long a flush waits for its deliveries before its record (and the resolved-alert cleanup) is dropped. */
 const FLUSH_RECORD_TTL_MS = 3600_000;
+
+/** The owner token of a request's claim: its job id, unless the flush claimed ahead of its plan. */
+function claimToken(request: NotificationRequest): string {
+  return request.claimToken ?? notificationJobId(request);
+}
 
 /** The flush a record counts the deliveries of, and what it settles when they all succeed. */
 export interface FlushRecord {
@@ -46,17 +51,59 @@ export class FlushOutcomes {
   async claimAndOpen(requests: NotificationRequest[], leaseMs: number, record: FlushRecord): Promise<boolean[]> {
     const ttl = Math.max(1, Math.round(leaseMs));
     const pipeline = this.redis.pipeline();
-    for (const request of requests) pipeline.klaxonClaimNotify(this.claimKey(request), notificationJobId(request), ttl);
-    pipeline.klaxonFlushOpen(
+    for (const request of requests) pipeline.klaxonClaimNotify(this.claimKey(request), claimToken(request), ttl);
+    this.openRecord(pipeline, record, requests.length);
+    const replies = await execOrThrow(pipeline);
+    return requests.map((_, i) => replies[i] === 1);
+  }
+
+  /**
+   * The claim keys of a group's integrations, for a flush that takes them ahead of its plan (`group-add.lua`); the
+   * flush then opens its record and frees the claims it does not need with `openClaimed`.
+   */
+  claimKeys(groupKey: string, receiver: string, groupId: string, integrations: IntegrationInfo[]): string[] {
+    return integrations.map((i) => this.keys.claim(groupKey, receiver, i.type, i.index, groupId));
+  }
+
+  /**
+   * For a flush whose claims were taken ahead (`claimKeys`): open its record for `pending` deliveries and free the
+   * claims (`unneeded`, taken with `token`) it has nothing to send on. Sent before the notifications without
+   * waiting for the reply: a delivery's outcome is reported on this connection after it, and Redis runs one
+   * connection's commands in order.
+   */
+  async openClaimed(record: FlushRecord, pending: number, unneeded: string[], token: string): Promise<void> {
+    if (unneeded.length === 0) {
+      // One command needs no pipeline object (costly garbage on every flush).
+      await this.openRecord(this.redis, record, pending);
+      return;
+    }
+    const pipeline = this.redis.pipeline();
+    this.openRecord(pipeline, record, pending);
+    this.releaseClaims(pipeline, unneeded, token);
+    await execOrThrow(pipeline);
+  }
+
+  /** Free claims taken ahead with `token` that the flush turned out not to need. */
+  async release(keys: string[], token: string): Promise<void> {
+    if (keys.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    this.releaseClaims(pipeline, keys, token);
+    await execOrThrow(pipeline);
+  }
+
+  private releaseClaims(pipeline: ChainableCommander, keys: string[], token: string): void {
+    for (const key of keys) pipeline.klaxonReleaseNotify(key, token);
+  }
+
+  private openRecord<T extends Redis | ChainableCommander>(target: T, record: FlushRecord, pending: number) {
+    return target.klaxonFlushOpen(
       this.keys.flushRecord(record.groupKey, record.receiver, record.flushTs),
-      requests.length,
+      pending,
       record.groupId,
       JSON.stringify(record.resolved),
       record.repeatIntervalMs,
       FLUSH_RECORD_TTL_MS,
     );
-    const replies = await execOrThrow(pipeline);
-    return requests.map((_, i) => replies[i] === 1);
   }
 
   /**
@@ -65,16 +112,22 @@ export class FlushOutcomes {
    */
   async confirm(request: NotificationRequest, ttlMs: number): Promise<void> {
     const ttl = Math.max(1, Math.round(ttlMs));
-    await this.redis.klaxonExtendNotify(this.claimKey(request), notificationJobId(request), ttl);
+    await this.redis.klaxonExtendNotify(this.claimKey(request), claimToken(request), ttl);
   }
 
   /** Free the slot if this request still owns it (a newer notification may own it after the safety TTL). */
-  async release(request: NotificationRequest): Promise<void> {
-    await this.redis.klaxonReleaseNotify(this.claimKey(request), notificationJobId(request));
+  async releaseFor(request: NotificationRequest): Promise<void> {
+    await this.redis.klaxonReleaseNotify(this.claimKey(request), claimToken(request));
   }
 
   private claimKey(request: NotificationRequest): string {
-    return this.keys.claim(request.groupKey, request.receiver, request.integration, request.integrationIndex);
+    return this.keys.claim(
+      request.groupKey,
+      request.receiver,
+      request.integration,
+      request.integrationIndex,
+      request.groupId,
+    );
   }
 
   /**
@@ -113,7 +166,7 @@ export class FlushOutcomes {
     }
     // Only after the nflog write: the next flush then sees what was delivered and notifies just the
     // difference; after a failure (dead letter) it finds no entry for this content and sends it again.
-    await this.release(request);
+    await this.releaseFor(request);
     const [state, groupId, resolvedJson] = await this.redis.klaxonFlushOutcome(
       recordKey,
       outcome.delivered ? '1' : '0',

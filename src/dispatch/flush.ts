@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ChainableCommander } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AlertStore } from '../alerts/store.js';
@@ -6,8 +7,8 @@ import type { AlertmanagerConfig, RouteConfig } from '../config/alertmanager/typ
 import type { Labels } from '../labels/labels.js';
 import type { ClaimKeeper, IntegrationInfo, NotificationRequest, Notifier } from '../notify/types.js';
 import type { NflogEntry } from './decide.js';
-import type { FlushOutcomes } from './flush-outcome.js';
-import type { GroupStore } from './groups.js';
+import type { FlushOutcomes, FlushRecord } from './flush-outcome.js';
+import type { GroupStore, NotificationClaims } from './groups.js';
 import type { NflogKey, NotificationLog } from './nflog.js';
 import { type FlushContext, runStages, type Silencer, type Stage, snapshotAlerts } from './pipeline.js';
 import { inhibitStage } from './stages/inhibit.js';
@@ -40,13 +41,23 @@ export interface GroupFlusherOptions {
   logger: Logger;
 }
 
-/** What the ingest that made a group due already holds for its flush (one round trip less). */
+/** What the ingest that made a group due already holds for its flush (two round trips less). */
 export interface FlushHead {
   /** The group's notification log entries, per integration of its receiver, read alongside the group add. */
   nflog: Promise<(NflogEntry | null)[]>;
   /** The alerts just stored by the ingest, by fingerprint. */
   stored: Map<string, Alert>;
+  /** The notification claims the group add took (see `claimsAhead`). */
+  claims: ClaimsAhead & { claimed: boolean[] };
 }
+
+/** Notification claims a flush takes before it plans: one per integration of its receiver, with one token. */
+export interface ClaimsAhead {
+  integrations: IntegrationInfo[];
+  claims: NotificationClaims;
+}
+
+const sameIntegration = (a: IntegrationInfo, b: IntegrationInfo) => a.type === b.type && a.index === b.index;
 
 /** The group a flush is for. */
 export interface FlushGroup {
@@ -80,6 +91,32 @@ export class GroupFlusher {
     return entries;
   }
 
+  /**
+   * The claims a flush due at ingest takes in the group add itself (`group-add.lua`), ahead of its plan, so that
+   * nothing but the notification follows the ingest's round trip. The flush frees those it does not need.
+   */
+  claimsAhead(group: FlushGroup): ClaimsAhead {
+    const { receiver } = group.route;
+    const integrations = this.opts.notifier.integrationsFor(receiver);
+    return {
+      integrations,
+      claims: {
+        keys: this.opts.outcomes.claimKeys(group.groupKey, receiver, group.groupId, integrations),
+        token: randomUUID(),
+        leaseMs: this.leaseMs(group.route),
+      },
+    };
+  }
+
+  /** Safety TTL only: the outcome handler releases the claim once the notification is delivered or dead. */
+  private claimTtlMs(route: RouteConfig): number {
+    return Math.max(route.groupIntervalMs, this.opts.notifier.retryHorizonMs?.() ?? DEFAULT_CLAIM_TTL_MS);
+  }
+
+  private leaseMs(route: RouteConfig): number {
+    return Math.min(this.opts.enqueueLeaseMs ?? ENQUEUE_LEASE_MS, this.claimTtlMs(route));
+  }
+
   /** One flush of a group (SEMANTICS §5.4, §5.5). */
   async flush(group: FlushGroup, members: Map<string, number>, now: number, head?: FlushHead): Promise<void> {
     const { groupId, route } = group;
@@ -95,7 +132,11 @@ export class GroupFlusher {
       groupId,
       [...members.keys()].filter((fp) => !stored.has(fp)),
     );
-    if (stored.size === 0) return;
+    const ahead = head?.claims;
+    if (stored.size === 0) {
+      if (ahead) await this.releaseAhead(group, ahead);
+      return;
+    }
     const snapshot = snapshotAlerts([...stored.values()], now);
     const ctx: FlushContext = {
       now,
@@ -113,7 +154,8 @@ export class GroupFlusher {
       .filter((a) => a.status === 'resolved')
       .map((a) => [a.fingerprint, a.updatedAt]);
     const remaining = await runStages(ctx, STAGES, snapshot);
-    const sent = remaining.length === 0 ? 0 : await this.notify(ctx, remaining, resolved, integrations, entries);
+    if (remaining.length === 0 && ahead) await this.releaseAhead(group, ahead);
+    const sent = remaining.length === 0 ? 0 : await this.notify(ctx, remaining, resolved, integrations, entries, ahead);
     if (sent === 0) await this.opts.groups.removeResolved(groupId, resolved, now);
   }
 
@@ -127,6 +169,7 @@ export class GroupFlusher {
     resolved: [string, number][],
     integrations: IntegrationInfo[],
     nflogEntries: Promise<(NflogEntry | null)[]>,
+    ahead: FlushHead['claims'] | undefined,
   ): Promise<number> {
     const receiver = ctx.route.receiver;
     const entries = await nflogEntries;
@@ -134,6 +177,7 @@ export class GroupFlusher {
       {
         now: ctx.now,
         groupKey: ctx.groupKey,
+        groupId: ctx.groupId,
         receiver,
         groupLabels: ctx.groupLabels,
         routeLabels: ctx.route.labels,
@@ -150,36 +194,38 @@ export class GroupFlusher {
         this.opts.nflog.write(nflogKey(ctx.groupKey, receiver, w.integration), w.entry, ctx.route.repeatIntervalMs),
       ),
     );
-    // Safety TTL only: the outcome handler releases the claim once the notification is delivered or dead.
-    const claimTtl = Math.max(ctx.route.groupIntervalMs, this.opts.notifier.retryHorizonMs?.() ?? DEFAULT_CLAIM_TTL_MS);
-    if (plan.send.length === 0) return 0;
-    // The flush record is opened in the same round trip as the claims, for every planned send; when some
-    // integration is busy (rare) it is cut down below before anything is enqueued, so no outcome sees it unsettled.
-    const claimed = await this.opts.outcomes.claimAndOpen(
-      plan.send,
-      Math.min(this.opts.enqueueLeaseMs ?? ENQUEUE_LEASE_MS, claimTtl),
-      {
-        groupKey: ctx.groupKey,
-        receiver,
-        flushTs: ctx.now,
-        groupId: ctx.groupId,
-        resolved,
-        repeatIntervalMs: ctx.route.repeatIntervalMs,
-      },
-    );
-    const owned = plan.send.filter((_, i) => claimed[i]);
+    const record: FlushRecord = {
+      groupKey: ctx.groupKey,
+      receiver,
+      flushTs: ctx.now,
+      groupId: ctx.groupId,
+      resolved,
+      repeatIntervalMs: ctx.route.repeatIntervalMs,
+    };
+    // A reload between the group add and here may have changed the receiver's integrations: claim as usual then.
+    const usable =
+      ahead &&
+      ahead.integrations.length === integrations.length &&
+      ahead.integrations.every((a, i) => sameIntegration(a, integrations[i]!));
+    if (ahead && !usable) await this.releaseAhead(ctx, ahead);
+    if (plan.send.length === 0) {
+      if (usable) await this.releaseAhead(ctx, ahead);
+      return 0;
+    }
+    const { owned, opened } = usable
+      ? this.ownAhead(plan.send, ahead, record)
+      : await this.claim(plan.send, record, this.leaseMs(ctx.route));
     this.opts.logger.debug(
       { groupKey: ctx.groupKey, receiver, send: plan.send.length, owned: owned.length, writes: plan.writes.length },
       'flush decisions',
     );
-    // Busy integrations (a notification still queued or retrying) count as pending: the resolved alerts stay
-    // in the group until a flush has notified them. With one skipped, this flush alone does not notify the
-    // resolved alerts everywhere, so its record settles none (or goes, when nothing was enqueued).
-    if (owned.length < plan.send.length) await this.opts.outcomes.shrink(ctx.groupKey, receiver, ctx.now, owned.length);
     if (owned.length === 0) return plan.send.length;
+    const claimTtl = this.claimTtlMs(ctx.route);
     const enqueued: NotificationRequest[] = [];
     for (const request of owned) {
       if (this.opts.notifier.deliverNow?.(request, this.claimKeeper(request, claimTtl))) continue;
+      // A queued notification's outcome may be reported by another instance: its record must exist first.
+      await opened;
       try {
         await this.opts.notifier.enqueue(request);
         enqueued.push(request);
@@ -188,8 +234,64 @@ export class GroupFlusher {
         await this.opts.outcomes.handle(request, { delivered: false, reason: String(err) });
       }
     }
-    await this.confirm(enqueued, claimTtl);
+    await Promise.all([opened, this.confirm(enqueued, claimTtl)]);
     return plan.send.length;
+  }
+
+  /**
+   * Claims (and the flush record) in their own round trip. Busy integrations (a notification still queued or
+   * retrying) count as pending: the resolved alerts stay in the group until a flush has notified them. With one
+   * skipped, this flush alone does not notify the resolved alerts everywhere, so its record settles none (or
+   * goes, when nothing was claimed).
+   */
+  private async claim(send: NotificationRequest[], record: FlushRecord, leaseMs: number) {
+    const claimed = await this.opts.outcomes.claimAndOpen(send, leaseMs, record);
+    const owned = send.filter((_, i) => claimed[i]);
+    if (owned.length < send.length) {
+      await this.opts.outcomes.shrink(record.groupKey, record.receiver, record.flushTs, owned.length);
+    }
+    return { owned, opened: Promise.resolve() };
+  }
+
+  /**
+   * The requests whose claims the group add took; the record (which settles resolved alerts only when every
+   * planned send is owned, as in `claim`) and the release of the claims nothing is planned for go out ahead of the
+   * notifications, unawaited (see `FlushOutcomes.openClaimed`). A failure there is logged: at worst the flush's
+   * resolved alerts wait for the next one, or an unneeded claim for its lease.
+   */
+  private ownAhead(send: NotificationRequest[], ahead: FlushHead['claims'], record: FlushRecord) {
+    const planned = new Set<number>();
+    const owned: NotificationRequest[] = [];
+    for (const request of send) {
+      const i = ahead.integrations.findIndex(
+        (x) => x.type === request.integration && x.index === request.integrationIndex,
+      );
+      planned.add(i);
+      if (!ahead.claimed[i]) continue;
+      request.claimToken = ahead.claims.token;
+      owned.push(request);
+    }
+    const settled = owned.length === send.length ? record : { ...record, resolved: [] };
+    const unneeded = this.unneeded(ahead, planned);
+    const opening =
+      owned.length > 0
+        ? this.opts.outcomes.openClaimed(settled, owned.length, unneeded, ahead.claims.token)
+        : this.opts.outcomes.release(unneeded, ahead.claims.token);
+    const opened = opening.catch((err: unknown) =>
+      this.opts.logger.warn({ err, groupKey: record.groupKey }, 'opening a flush record failed'),
+    );
+    return { owned, opened };
+  }
+
+  /** Free all the claims taken ahead: the flush sends nothing. */
+  private async releaseAhead(group: { groupKey: string }, ahead: FlushHead['claims']) {
+    await this.opts.outcomes
+      .release(this.unneeded(ahead, new Set()), ahead.claims.token)
+      .catch((err: unknown) => this.opts.logger.warn({ err, groupKey: group.groupKey }, 'releasing claims failed'));
+  }
+
+  private unneeded(ahead: FlushHead['claims'], planned: Set<number>): string[] {
+    return ahead.claims.keys.filter((_, i) => ahead.claimed[i] && !planned.has(i));
   }
 
   /** Unconfirmed, a claim only lapses after its lease: at worst one more send of a queued notification. */

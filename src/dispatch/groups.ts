@@ -38,15 +38,27 @@ export interface GroupAddition {
   groupWaitMs: number;
   /** With `claimDue`: the group_interval that re-arms a tick claimed at once. */
   groupIntervalMs?: number;
+  /** With `claimDue`: the notification claims to try when the group is due at once (see group-add.lua). */
+  claims?: NotificationClaims;
   members: GroupMember[];
+}
+
+/** Claim keys (in the group's hash tag), the owner token they are taken with, and their lease. */
+export interface NotificationClaims {
+  keys: string[];
+  token: string;
+  leaseMs: number;
 }
 
 /** What adding alerts to a group asks of its caller. */
 export type AddResult =
   | { kind: 'none' }
   | { kind: 'arm'; next: number }
-  /** The group was due: its tick is claimed (timer re-armed to `next`), flush these members now. */
-  | { kind: 'flush'; next: number; members: Map<string, number> };
+  /**
+   * The group was due: its tick is claimed (timer re-armed to `next`), flush these members now. `claimed` tells,
+   * per key of the addition's `claims`, whether the claim was taken.
+   */
+  | { kind: 'flush'; next: number; members: Map<string, number>; claimed: boolean[] };
 
 export type TickResult =
   | { kind: 'stale' }
@@ -70,9 +82,12 @@ function addResult(reply: (number | string)[]): AddResult {
   if (code === 0) return { kind: 'none' };
   const next = Number(reply[1]);
   if (code === 1) return { kind: 'arm', next };
+  const claimCount = Number(reply[2]);
+  const claimed: boolean[] = [];
+  for (let i = 0; i < claimCount; i++) claimed.push(Number(reply[3 + i]) === 1);
   const members = new Map<string, number>();
-  for (let i = 2; i + 1 < reply.length; i += 2) members.set(String(reply[i]), Number(reply[i + 1]));
-  return { kind: 'flush', next, members };
+  for (let i = 3 + claimCount; i + 1 < reply.length; i += 2) members.set(String(reply[i]), Number(reply[i + 1]));
+  return { kind: 'flush', next, members, claimed };
 }
 
 /** Aggregation-group state in Redis: meta hash + members hash per group, an index set of all groups. */
@@ -135,13 +150,25 @@ export class GroupStore {
       for (const i of indices) {
         const g = groups[i]!;
         const { meta, members } = this.keys.group(g.groupId);
+        const claims = claimDue ? g.claims : undefined;
         keys.push(meta, members);
+        if (claims) keys.push(...claims.keys);
         const interval = claimDue ? (g.groupIntervalMs ?? -1) : -1;
         // The script only needs the earliest startsAt (does an old alert make the group due?), not one per alert;
         // starting from `now`, which is never old, keeps an empty or future-only batch from counting.
         let earliest = now;
         for (const m of g.members) if (m.startsAt < earliest) earliest = m.startsAt;
-        const tuple = [g.groupWaitMs, interval, g.groupKey, g.routeId, labelsJson(g.labels), earliest];
+        const tuple = [
+          g.groupWaitMs,
+          interval,
+          g.groupKey,
+          g.routeId,
+          labelsJson(g.labels),
+          earliest,
+          claims?.keys.length ?? 0,
+          claims?.token ?? '',
+          claims?.leaseMs ?? 0,
+        ];
         for (const m of g.members) tuple.push(m.fingerprint, String(m.updatedAt));
         tuples.push(tuple);
       }

@@ -69,9 +69,16 @@ export class DispatchKeys {
     return `${this.prefix}nflog:${shortHash(groupKey, receiver, integration, String(index))}`;
   }
 
-  /** The outstanding-notification claim of one integration of a group (one at a time, see claim-notify.lua). */
-  claim(groupKey: string, receiver: string, integration: string, index: number): string {
-    return `${this.prefix}claim:${shortHash(groupKey, receiver, integration, String(index))}`;
+  /**
+   * The outstanding-notification claim of one integration of a group (one at a time, see claim-notify.lua). It
+   * shares its group's hash tag, so `group-add.lua` can take it in the call that makes the group due. Without a
+   * group id (a notification queued by an earlier version, which did not record it) it is the older, untagged key.
+   */
+  claim(groupKey: string, receiver: string, integration: string, index: number, groupId?: string): string {
+    const id = shortHash(groupKey, receiver, integration, String(index));
+    return groupId === undefined
+      ? `${this.prefix}claim:${id}`
+      : `${this.prefix}claim:{g${this.group(groupId).bucket}}:${id}`;
   }
 
   flushRecord(groupKey: string, receiver: string, flushTs: number): string {

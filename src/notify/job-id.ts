@@ -19,7 +19,9 @@ export function notificationJobId(request: NotificationRequest): string {
 const ids = new WeakMap<NotificationRequest, string>();
 
 function computeJobId(request: NotificationRequest): string {
-  const content = createHash('sha256').update(JSON.stringify(request)).digest('hex');
-  const key = [request.groupKey, request.receiver, request.integration, String(request.integrationIndex), content];
+  // The claim token is not content: a flush that claimed ahead of its plan draws a fresh one.
+  const { claimToken: _, ...content } = request;
+  const digest = createHash('sha256').update(JSON.stringify(content)).digest('hex');
+  const key = [request.groupKey, request.receiver, request.integration, String(request.integrationIndex), digest];
   return `n${createHash('sha256').update(key.join('\u0000')).digest('hex').slice(0, 40)}`;
 }

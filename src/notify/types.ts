@@ -30,6 +30,13 @@ export interface NotificationRequest {
   resolvedHashes: string[];
   flushTs: number;
   externalURL: string;
+  /** The aggregation group's id, which places its claim key (absent in notifications queued by earlier versions). */
+  groupId?: string;
+  /**
+   * Owner token of the request's claim when the flush took the claim before it planned this request (a group due
+   * at ingest, see group-add.lua); otherwise the claim's token is the job id.
+   */
+  claimToken?: string;
 }
 
 export type DeliveryResult =

@@ -153,7 +153,7 @@ describe('group timers in Redis (SEMANTICS §5.4)', () => {
         true,
       );
     expect(await add('due1', 0, [member('f1')], NOW)).toEqual([
-      { kind: 'flush', next: NOW + 2000, members: new Map([['f1', NOW]]) },
+      { kind: 'flush', next: NOW + 2000, members: new Map([['f1', NOW]]), claimed: [] },
     ]);
     // The claimed tick is gone: its timer job finds it stale; the group now waits for group_interval.
     expect(await groups.tick('due1', NOW, NOW + 1, 2000)).toEqual({ kind: 'stale' });
@@ -168,8 +168,47 @@ describe('group timers in Redis (SEMANTICS §5.4)', () => {
           ['f1', NOW],
           ['f2', NOW],
         ]),
+        claimed: [],
       },
     ]);
+  });
+
+  it('a group due at once also takes its notification claims in the add, and only then', async () => {
+    const claimKeys = (groupId: string) => [
+      keys.claim(groupId, 'r', 'webhook', 0, groupId),
+      keys.claim(groupId, 'r', 'email', 0, groupId),
+    ];
+    const add = (groupId: string, groupWaitMs: number, now: number) =>
+      groups.addMany(
+        [
+          {
+            groupId,
+            groupKey: groupId,
+            routeId: '0',
+            labels: {},
+            groupWaitMs,
+            groupIntervalMs: 2000,
+            claims: { keys: claimKeys(groupId), token: 'flush-1', leaseMs: 15_000 },
+            members: [member(`${groupId}-f1`)],
+          },
+        ],
+        now,
+        true,
+      );
+    // The email integration still has a notification out (another flush's claim): only the webhook is taken.
+    await redis.set(claimKeys('pre1')[1]!, 'older', 'PX', 60_000);
+    const [due] = await add('pre1', 0, NOW);
+    expect(due).toMatchObject({ kind: 'flush', claimed: [true, false] });
+    expect(await redis.get(claimKeys('pre1')[0]!)).toBe('flush-1');
+    expect(await redis.pttl(claimKeys('pre1')[0]!)).toBeGreaterThan(14_000);
+    expect(await redis.get(claimKeys('pre1')[1]!)).toBe('older');
+    // Not due (group_wait running, or a tick already standing): nothing is claimed.
+    expect(await add('pre2', 1000, NOW)).toEqual([{ kind: 'arm', next: NOW + 1000 }]);
+    expect(await add('pre1', 0, NOW + 5)).toEqual([{ kind: 'none' }]);
+    expect(await redis.exists(...claimKeys('pre2'))).toBe(0);
+    // The claim keys share the group's hash tag, so the script touching both works on Redis Cluster.
+    const tag = (key: string) => /\{[^}]*\}/.exec(key)?.[0];
+    expect(claimKeys('pre1').map(tag)).toEqual([tag(keys.groupMeta('pre1')), tag(keys.groupMeta('pre1'))]);
   });
 });
 

@@ -16,6 +16,7 @@ const snap = (fp: string, status: 'firing' | 'resolved'): AlertSnapshot => ({
 const input = (alerts: AlertSnapshot[]): PlanInput => ({
   now: NOW,
   groupKey: '{}:{}',
+  groupId: 'g1',
   receiver: 'r',
   groupLabels: {},
   routeLabels: {},

@@ -6,7 +6,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DispatchKeys } from '../../src/dispatch/keys.js';
+import { shortHash } from '../../src/dispatch/keys.js';
 import { startFakeDatasource } from '../support/datasource.js';
 import { waitFor } from '../support/net.js';
 import { startRedis } from '../support/redis-server.js';
@@ -64,16 +64,19 @@ const CLAIM_LEASE_MS = 15_000;
  * therefore what was in flight at the kill.
  */
 async function strandedSends(queue: Queue, redis: Redis, keyPrefix: string, groupKeys: string[]): Promise<string[]> {
-  const byClaim = new Map(groupKeys.map((gk) => [new DispatchKeys(keyPrefix).claim(gk, 'sink', 'webhook', 0), gk]));
+  // A claim key ends in the hash of (group key, receiver, integration, index), behind its group's hash tag.
+  const byClaim = new Map(groupKeys.map((gk) => [shortHash(gk, 'sink', 'webhook', '0'), gk]));
   const samples: Map<string, string>[] = [];
   for (const wait of [300, 500, 700]) {
     await sleep(wait);
     const active = await queue.getActive();
     const sample = new Map(active.filter(Boolean).map((j) => [String(j.id), String(j.data.request?.groupKey)]));
-    const claims = [...byClaim.keys()];
+    const claims = (await redis.keys(`${keyPrefix}claim:*`)).filter((k) =>
+      byClaim.has(k.slice(k.lastIndexOf(':') + 1)),
+    );
     const ttls = await Promise.all(claims.map((k) => redis.pttl(k)));
     claims.forEach((k, i) => {
-      if (ttls[i]! > 0 && ttls[i]! <= CLAIM_LEASE_MS) sample.set(k, byClaim.get(k)!);
+      if (ttls[i]! > 0 && ttls[i]! <= CLAIM_LEASE_MS) sample.set(k, byClaim.get(k.slice(k.lastIndexOf(':') + 1))!);
     });
     samples.push(sample);
   }

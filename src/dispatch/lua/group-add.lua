@@ -1,20 +1,23 @@
 -- Add alerts to aggregation groups of one hash-tag bucket, creating (or recreating reaped) groups and arming
 -- their timers. One call per bucket per ingest batch: each group reads its meta hash once and writes only what
 -- changes.
--- KEYS: per group, its meta hash then its members hash (fingerprint -> updatedAt).
+-- KEYS: per group, its meta hash, its members hash (fingerprint -> updatedAt), then its claim keys (see below).
 -- ARGV: now, reapAfterMs, overdueMs, then the groups as one JSON array (one argument spares the client a
 --   per-argument cost), in KEYS order, each [groupWaitMs, groupIntervalMs, groupKey, routeId, groupLabelsJson,
---   the earliest startsAt of the group's alerts in this batch, fp1, updatedAt1, fp2, updatedAt2, ...] with the
---   updatedAt values as strings.
+--   the earliest startsAt of the group's alerts in this batch, claimCount, claimToken, claimLeaseMs, fp1,
+--   updatedAt1, fp2, updatedAt2, ...] with the updatedAt values as strings.
 -- Returns per group {0} when its timer stands, {1, next} when a tick must be scheduled at next, or, when the group
--- is due now and groupIntervalMs > 0, {2, nextTick, fp1, updatedAt1, ...}: the tick was claimed here as
--- group-tick.lua would (timer re-armed to nextTick), so the caller flushes the listed members at once.
+-- is due now and groupIntervalMs > 0, {2, nextTick, claimCount, claimed1, ..., fp1, updatedAt1, ...}: the tick was
+-- claimed here as group-tick.lua would (timer re-armed to nextTick), so the caller flushes the listed members at
+-- once; and so that its notifications need no round trip of their own before they are sent, the group's
+-- claimCount notification claims (claim-notify.lua, one per integration of its receiver) were tried with
+-- claimToken for claimLeaseMs: claimed_i is 1 when taken, 0 while another notification holds it.
 local now = tonumber(ARGV[1])
 local reapAfter = tonumber(ARGV[2])
 local overdue = tonumber(ARGV[3])
-local MEMBERS = 7
+local MEMBERS = 10
 
-local function add(meta, members, g)
+local function add(meta, members, claims, g)
   local groupWait = g[1]
   local interval = g[2]
   local schedule = false
@@ -53,7 +56,11 @@ local function add(meta, members, g)
     local nextTick = next + interval
     if nextTick <= now then nextTick = next + interval * (math.floor((now - next) / interval) + 1) end
     redis.call('HSET', meta, 'next', string.format('%d', nextTick), 'flushed', '1')
-    local reply = {2, nextTick}
+    local reply = {2, nextTick, #claims}
+    for i = 1, #claims do
+      local taken = redis.call('SET', claims[i], g[8], 'NX', 'PX', g[9])
+      reply[#reply + 1] = taken and 1 or 0
+    end
     local all = redis.call('HGETALL', members)
     for i = 1, #all do reply[#reply + 1] = all[i] end
     return reply
@@ -65,7 +72,12 @@ end
 
 local groups = cjson.decode(ARGV[4])
 local out = {}
+local key = 1
 for k = 1, #groups do
-  out[k] = add(KEYS[2 * k - 1], KEYS[2 * k], groups[k])
+  local g = groups[k]
+  local claims = {}
+  for i = 1, g[7] do claims[i] = KEYS[key + 1 + i] end
+  out[k] = add(KEYS[key], KEYS[key + 1], claims, g)
+  key = key + 2 + g[7]
 end
 return out

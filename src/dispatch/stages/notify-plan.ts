@@ -5,6 +5,8 @@ import { decideNotify, type NflogEntry } from '../decide.js';
 export interface PlanInput {
   now: number;
   groupKey: string;
+  /** The aggregation group's id (it places the notifications' claim keys). */
+  groupId: string;
   receiver: string;
   groupLabels: Labels;
   routeLabels: Labels;
@@ -81,6 +83,7 @@ export function planNotifications(
       resolvedHashes,
       flushTs: input.now,
       externalURL: input.externalURL,
+      groupId: input.groupId,
     });
   });
   return plan;
