@@ -15,21 +15,26 @@ import { resolveSettings } from '../../src/config/klaxon.js';
 import { freePort } from '../support/net.js';
 import { startWebhookSink, type WebhookSink } from '../support/webhook-sink.js';
 
-const PREFIX = `klaxon-test-dispatch-ha-${randomBytes(4).toString('hex')}:`;
-let sink: WebhookSink;
-let dir: string;
-const instances: KlaxonInstance[] = [];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-beforeAll(async () => {
-  sink = await startWebhookSink();
-  dir = mkdtempSync(join(tmpdir(), 'klaxon-ha-'));
-  const configPath = join(dir, 'alertmanager.yml');
-  writeFileSync(
-    configPath,
-    `route:
+// group_wait 0 takes the other path: each instance's ingest finds the group due and claims its tick and its
+// notification in the group add itself.
+describe.each(['500ms', '0s'])('HA pair on one Redis (group_wait %s)', (groupWait) => {
+  const PREFIX = `klaxon-test-dispatch-ha-${randomBytes(4).toString('hex')}:`;
+  let sink: WebhookSink;
+  let dir: string;
+  const instances: KlaxonInstance[] = [];
+
+  beforeAll(async () => {
+    sink = await startWebhookSink();
+    dir = mkdtempSync(join(tmpdir(), 'klaxon-ha-'));
+    const configPath = join(dir, 'alertmanager.yml');
+    writeFileSync(
+      configPath,
+      `route:
   receiver: hook
   group_by: [alertname]
-  group_wait: 500ms
+  group_wait: ${groupWait}
   group_interval: 1s
   repeat_interval: 1h
 receivers:
@@ -37,45 +42,42 @@ receivers:
     webhook_configs:
       - url: ${sink.url}/hook
 `,
-  );
-  for (let i = 0; i < 2; i++) {
-    const port = await freePort();
-    const settings = resolveSettings(
-      {},
-      {
-        listenAddress: `127.0.0.1:${port}`,
-        externalURL: 'http://klaxon.example',
-        keyPrefix: PREFIX,
-        alertmanagerConfig: configPath,
-        ruleFiles: [],
-      },
-      dir,
     );
-    instances.push(
-      await startKlaxon({ settings, roles: ['api', 'router', 'notifier'], logger: pino({ level: 'silent' }) }),
-    );
-  }
-});
+    for (let i = 0; i < 2; i++) {
+      const port = await freePort();
+      const settings = resolveSettings(
+        {},
+        {
+          listenAddress: `127.0.0.1:${port}`,
+          externalURL: 'http://klaxon.example',
+          keyPrefix: PREFIX,
+          alertmanagerConfig: configPath,
+          ruleFiles: [],
+        },
+        dir,
+      );
+      instances.push(
+        await startKlaxon({ settings, roles: ['api', 'router', 'notifier'], logger: pino({ level: 'silent' }) }),
+      );
+    }
+  });
 
-afterAll(async () => {
-  await Promise.all(instances.map((i) => i.stop()));
-  await sink.close();
-  rmSync(dir, { recursive: true, force: true });
-  const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
-  const queuePrefix = `{${PREFIX.replace(/[:{}]+$/g, '')}}`;
-  for (const name of ['group-flush', 'notify']) {
-    const queue = new Queue(name, { connection: redis, prefix: queuePrefix });
-    await queue.obliterate({ force: true });
-    await queue.close();
-  }
-  const keys = await redis.keys(`${PREFIX}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-});
+  afterAll(async () => {
+    await Promise.all(instances.map((i) => i.stop()));
+    await sink.close();
+    rmSync(dir, { recursive: true, force: true });
+    const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
+    const queuePrefix = `{${PREFIX.replace(/[:{}]+$/g, '')}}`;
+    for (const name of ['group-flush', 'notify']) {
+      const queue = new Queue(name, { connection: redis, prefix: queuePrefix });
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+    const keys = await redis.keys(`${PREFIX}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-describe('HA pair on one Redis', () => {
   it('delivers each notification once although both instances get every alert', async () => {
     const now = Date.now();
     const alerts = (names: string[], endsAt: number) =>
