@@ -17,7 +17,7 @@ import { GroupStore } from '../../src/dispatch/groups.js';
 import { DispatchKeys } from '../../src/dispatch/keys.js';
 import { type NflogKey, NotificationLog } from '../../src/dispatch/nflog.js';
 import { defineDispatchScripts } from '../../src/dispatch/scripts.js';
-import { queueOnlyNotifier } from './queue-notifier.js';
+import type { IntegrationInfo, NotificationRequest, Notifier } from '../../src/notify/types.js';
 
 const PREFIX = `klaxon-test-claim-order-${randomBytes(4).toString('hex')}:`;
 const NOW = 1_700_000_000_000;
@@ -65,7 +65,14 @@ describe('a flush and a delivery outcome that lands meanwhile', () => {
     const nflog = new HookedLog(redis, keys);
     const outcomes = new FlushOutcomes(redis, keys, groups, nflog, () => NOW);
     const alerts = new AlertStore(redis, PREFIX);
-    const { notifier, sent } = queueOnlyNotifier();
+    const sent: NotificationRequest[] = [];
+    const notifier: Notifier = {
+      integrationsFor: (): IntegrationInfo[] => [{ type: 'webhook', index: 0, sendResolved: true }],
+      async enqueue(request) {
+        sent.push(request);
+      },
+      retryHorizonMs: () => 60_000,
+    };
     const flusher = new GroupFlusher({
       config: () => config!,
       notifier,

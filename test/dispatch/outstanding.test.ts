@@ -13,7 +13,6 @@ import { groupKey, groupLabels, matchRoutes } from '../../src/dispatch/route.js'
 import type { Labels } from '../../src/labels/labels.js';
 import type { IntegrationInfo, NotificationRequest, Notifier } from '../../src/notify/types.js';
 import { redisTestDeps } from '../support/redis-deps.js';
-import { queueOnlyNotifier } from './queue-notifier.js';
 
 const { config } = parseAlertmanagerConfig(
   'am.yml',
@@ -39,7 +38,15 @@ afterAll(() => Promise.all([outstandingDeps.cleanup(), leaseDeps.cleanup(), ahea
 
 describe('outstanding notifications', () => {
   it('holds later flushes until the outcome, then notifies only the difference; a dead letter is re-sent', async () => {
-    const { notifier, sent } = queueOnlyNotifier();
+    const sent: NotificationRequest[] = [];
+    // A notifier whose deliveries stay pending until the test reports their outcome.
+    const notifier: Notifier = {
+      integrationsFor: (): IntegrationInfo[] => [{ type: 'webhook', index: 0, sendResolved: true }],
+      async enqueue(request) {
+        sent.push(request);
+      },
+      retryHorizonMs: () => 60_000,
+    };
     const router: Router = createRouter(outstandingDeps, { config: config!, notifier, externalURL: 'http://klaxon' });
     await router.start();
     try {
@@ -130,10 +137,17 @@ receivers:
   };
 
   it('skips a busy integration as a later tick does, and the outcome frees the claim it took', async () => {
-    const { notifier, sent } = queueOnlyNotifier([
-      { type: 'webhook', index: 0, sendResolved: true },
-      { type: 'webhook', index: 1, sendResolved: true },
-    ]);
+    const sent: NotificationRequest[] = [];
+    const notifier: Notifier = {
+      integrationsFor: (): IntegrationInfo[] => [
+        { type: 'webhook', index: 0, sendResolved: true },
+        { type: 'webhook', index: 1, sendResolved: true },
+      ],
+      async enqueue(request) {
+        sent.push(request);
+      },
+      retryHorizonMs: () => 60_000,
+    };
     const router = createRouter(aheadDeps, { config: dueConfig!, notifier, externalURL: 'http://klaxon' });
     const redis = aheadDeps.redis;
     await router.start();
@@ -159,7 +173,14 @@ receivers:
   });
 
   it('frees the claims it took when the flush has nothing to send', async () => {
-    const { notifier, sent } = queueOnlyNotifier([{ type: 'webhook', index: 0, sendResolved: false }]);
+    const sent: NotificationRequest[] = [];
+    const notifier: Notifier = {
+      integrationsFor: (): IntegrationInfo[] => [{ type: 'webhook', index: 0, sendResolved: false }],
+      async enqueue(request) {
+        sent.push(request);
+      },
+      retryHorizonMs: () => 60_000,
+    };
     const router = createRouter(aheadDeps, { config: dueConfig!, notifier, externalURL: 'http://klaxon' });
     await router.start();
     try {
