@@ -13,6 +13,7 @@ import { groupKey, groupLabels, matchRoutes } from '../../src/dispatch/route.js'
 import type { Labels } from '../../src/labels/labels.js';
 import type { IntegrationInfo, NotificationRequest, Notifier } from '../../src/notify/types.js';
 import { redisTestDeps } from '../support/redis-deps.js';
+import { queueOnlyNotifier } from './queue-notifier.js';
 
 const { config } = parseAlertmanagerConfig(
   'am.yml',
@@ -38,15 +39,7 @@ afterAll(() => Promise.all([outstandingDeps.cleanup(), leaseDeps.cleanup(), ahea
 
 describe('outstanding notifications', () => {
   it('holds later flushes until the outcome, then notifies only the difference; a dead letter is re-sent', async () => {
-    const sent: NotificationRequest[] = [];
-    // A notifier whose deliveries stay pending until the test reports their outcome.
-    const notifier: Notifier = {
-      integrationsFor: (): IntegrationInfo[] => [{ type: 'webhook', index: 0, sendResolved: true }],
-      async enqueue(request) {
-        sent.push(request);
-      },
-      retryHorizonMs: () => 60_000,
-    };
+    const { notifier, sent } = queueOnlyNotifier();
     const router: Router = createRouter(outstandingDeps, { config: config!, notifier, externalURL: 'http://klaxon' });
     await router.start();
     try {
@@ -137,17 +130,10 @@ receivers:
   };
 
   it('skips a busy integration as a later tick does, and the outcome frees the claim it took', async () => {
-    const sent: NotificationRequest[] = [];
-    const notifier: Notifier = {
-      integrationsFor: (): IntegrationInfo[] => [
-        { type: 'webhook', index: 0, sendResolved: true },
-        { type: 'webhook', index: 1, sendResolved: true },
-      ],
-      async enqueue(request) {
-        sent.push(request);
-      },
-      retryHorizonMs: () => 60_000,
-    };
+    const { notifier, sent } = queueOnlyNotifier([
+      { type: 'webhook', index: 0, sendResolved: true },
+      { type: 'webhook', index: 1, sendResolved: true },
+    ]);
     const router = createRouter(aheadDeps, { config: dueConfig!, notifier, externalURL: 'http://klaxon' });
     const redis = aheadDeps.redis;
     await router.start();
@@ -173,14 +159,7 @@ receivers:
   });
 
   it('frees the claims it took when the flush has nothing to send', async () => {
-    const sent: NotificationRequest[] = [];
-    const notifier: Notifier = {
-      integrationsFor: (): IntegrationInfo[] => [{ type: 'webhook', index: 0, sendResolved: false }],
-      async enqueue(request) {
-        sent.push(request);
-      },
-      retryHorizonMs: () => 60_000,
-    };
+    const { notifier, sent } = queueOnlyNotifier([{ type: 'webhook', index: 0, sendResolved: false }]);
     const router = createRouter(aheadDeps, { config: dueConfig!, notifier, externalURL: 'http://klaxon' });
     await router.start();
     try {
