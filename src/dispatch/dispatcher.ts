@@ -221,13 +221,12 @@ export class Dispatcher {
     }
     const list = [...batches.values()];
     const flushing = this.worker !== undefined;
-    // A new group_wait-0 group is due as soon as it is added: its nflog read goes out in the same pipeline as the
-    // add, ahead of it, and the add takes its notification claims (see FlushHead).
+    // A new group_wait-0 group is due as soon as it is added: the add takes its notification claims, and its nflog
+    // read goes out in the same pipeline, behind the add (see FlushHead, and GroupFlusher.flush on the order).
     const dueAtOnce = (placement: Placement) => flushing && placement.route.groupWaitMs === 0;
     const ahead = list.map(({ placement }) => (dueAtOnce(placement) ? this.flusher.claimsAhead(placement) : undefined));
     const nflog: (Promise<(NflogEntry | null)[]> | undefined)[] = [];
-    const before = (pipeline: ChainableCommander) => {
-      merge?.write(pipeline);
+    const after = (pipeline: ChainableCommander) => {
       for (const { placement } of list) {
         nflog.push(
           dueAtOnce(placement)
@@ -249,7 +248,8 @@ export class Dispatcher {
       })),
       now,
       flushing,
-      before,
+      merge ? (pipeline) => merge.write(pipeline) : undefined,
+      after,
     );
     // Last version per fingerprint, as the batch left it.
     const stored = new Map((merge ? await merge.stored : alerts).map((a) => [a.fingerprint, a]));

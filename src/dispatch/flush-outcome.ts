@@ -2,7 +2,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import { execOrThrow } from '../alerts/store.js';
 import { notificationJobId } from '../notify/job-id.js';
 import type { DeliveryOutcomeHandler, IntegrationInfo, NotificationRequest } from '../notify/types.js';
-import type { GroupStore } from './groups.js';
+import type { GroupStore, NotificationClaims } from './groups.js';
 import type { DispatchKeys } from './keys.js';
 import { NFLOG_RETENTION_MS, type NotificationLog } from './nflog.js';
 import './scripts.js';
@@ -41,20 +41,18 @@ export class FlushOutcomes {
   ) {}
 
   /**
-   * Claim the single outstanding-notification slot of each request's integration, and open the record of the flush
-   * that sends them (pending = all of them; `shrink` cuts it down when some claims fail). A claim fails while
-   * another notification for its integration is queued or retrying (any instance). It starts as a short lease
-   * (`leaseMs`) that `confirm` extends once the notify job exists, so a flusher that dies between claiming and
-   * enqueueing blocks the integration for the lease only, not for the whole retry horizon. One pipeline: the
-   * flush sends nothing before this round trip, so it is on the path of every notification.
+   * Claim the single outstanding-notification slot of each key with one token (`claim-notify.lua`); a claim fails
+   * while another notification for its integration is queued or retrying (any instance). It starts as a short
+   * lease that `confirm` extends once the notify job exists, so a flusher that dies between claiming and
+   * enqueueing blocks the integration for the lease only, not for the whole retry horizon.
    */
-  async claimAndOpen(requests: NotificationRequest[], leaseMs: number, record: FlushRecord): Promise<boolean[]> {
-    const ttl = Math.max(1, Math.round(leaseMs));
+  async claim(claims: NotificationClaims): Promise<boolean[]> {
+    if (claims.keys.length === 0) return [];
+    const ttl = Math.max(1, Math.round(claims.leaseMs));
     const pipeline = this.redis.pipeline();
-    for (const request of requests) pipeline.klaxonClaimNotify(this.claimKey(request), claimToken(request), ttl);
-    this.openRecord(pipeline, record, requests.length);
+    for (const key of claims.keys) pipeline.klaxonClaimNotify(key, claims.token, ttl);
     const replies = await execOrThrow(pipeline);
-    return requests.map((_, i) => replies[i] === 1);
+    return replies.map((reply) => reply === 1);
   }
 
   /**
@@ -128,16 +126,6 @@ export class FlushOutcomes {
       request.integrationIndex,
       request.groupId,
     );
-  }
-
-  /**
-   * After some claims failed: the record of a flush opened for all its sends now waits for `owned` deliveries
-   * and settles no resolved alerts; with none owned it goes.
-   */
-  async shrink(groupKey: string, receiver: string, flushTs: number, owned: number): Promise<void> {
-    const key = this.keys.flushRecord(groupKey, receiver, flushTs);
-    if (owned === 0) await this.redis.del(key);
-    else await this.redis.hset(key, 'pending', owned, 'resolved', '[]');
   }
 
   /** The notifier's outcome callback: write the nflog on delivery, then settle the flush. */

@@ -48,7 +48,7 @@ export interface FlushHead {
   /** The alerts just stored by the ingest, by fingerprint. */
   stored: Map<string, Alert>;
   /** The notification claims the group add took (see `claimsAhead`). */
-  claims: ClaimsAhead & { claimed: boolean[] };
+  claims: ClaimsTaken;
 }
 
 /** Notification claims a flush takes before it plans: one per integration of its receiver, with one token. */
@@ -56,6 +56,9 @@ export interface ClaimsAhead {
   integrations: IntegrationInfo[];
   claims: NotificationClaims;
 }
+
+/** Claims tried ahead of a flush's plan, and which of them it got. */
+export type ClaimsTaken = ClaimsAhead & { claimed: boolean[] };
 
 const sameIntegration = (a: IntegrationInfo, b: IntegrationInfo) => a.type === b.type && a.index === b.index;
 
@@ -92,8 +95,10 @@ export class GroupFlusher {
   }
 
   /**
-   * The claims a flush due at ingest takes in the group add itself (`group-add.lua`), ahead of its plan, so that
-   * nothing but the notification follows the ingest's round trip. The flush frees those it does not need.
+   * The notification claims a flush takes before it reads the notification log and plans: one per integration of
+   * the group's receiver, with a token of its own. A flush due at ingest takes them in the group add itself
+   * (`group-add.lua`), so nothing but the notification follows the ingest's round trip; others take them first
+   * thing (`flush`). The flush frees those it does not need.
    */
   claimsAhead(group: FlushGroup): ClaimsAhead {
     const { receiver } = group.route;
@@ -108,6 +113,12 @@ export class GroupFlusher {
     };
   }
 
+  /** The claims of a flush that did not take them with its tick, in a round trip of their own. */
+  private async claimNow(group: FlushGroup): Promise<ClaimsTaken> {
+    const ahead = this.claimsAhead(group);
+    return { ...ahead, claimed: await this.opts.outcomes.claim(ahead.claims) };
+  }
+
   /** Safety TTL only: the outcome handler releases the claim once the notification is delivered or dead. */
   private claimTtlMs(route: RouteConfig): number {
     return Math.max(route.groupIntervalMs, this.opts.notifier.retryHorizonMs?.() ?? DEFAULT_CLAIM_TTL_MS);
@@ -117,10 +128,16 @@ export class GroupFlusher {
     return Math.min(this.opts.enqueueLeaseMs ?? ENQUEUE_LEASE_MS, this.claimTtlMs(route));
   }
 
-  /** One flush of a group (SEMANTICS §5.4, §5.5). */
+  /**
+   * One flush of a group (SEMANTICS §5.4, §5.5). The notification log is read only once the claims are held: a
+   * delivery's outcome writes the log before it frees its claim, so a flush that gets a claim sees what the
+   * previous notification delivered. Read before the claim, the log could predate a delivery whose claim is
+   * freed just before this flush claims, and the flush would send the same alerts again.
+   */
   async flush(group: FlushGroup, members: Map<string, number>, now: number, head?: FlushHead): Promise<void> {
     const { groupId, route } = group;
     const integrations = this.opts.notifier.integrationsFor(route.receiver);
+    const ahead = head?.claims ?? (await this.claimNow(group));
     // The notification log does not depend on the alerts: read both at once (one round trip less per flush).
     const entries = head?.nflog ?? this.readNflog(group.groupKey, route.receiver);
     // The versions the ingest just wrote are the stored ones when the group saw exactly those.
@@ -132,9 +149,8 @@ export class GroupFlusher {
       groupId,
       [...members.keys()].filter((fp) => !stored.has(fp)),
     );
-    const ahead = head?.claims;
     if (stored.size === 0) {
-      if (ahead) await this.releaseAhead(group, ahead);
+      await this.releaseAhead(group, ahead);
       return;
     }
     const snapshot = snapshotAlerts([...stored.values()], now);
@@ -154,7 +170,7 @@ export class GroupFlusher {
       .filter((a) => a.status === 'resolved')
       .map((a) => [a.fingerprint, a.updatedAt]);
     const remaining = await runStages(ctx, STAGES, snapshot);
-    if (remaining.length === 0 && ahead) await this.releaseAhead(group, ahead);
+    if (remaining.length === 0) await this.releaseAhead(group, ahead);
     const sent = remaining.length === 0 ? 0 : await this.notify(ctx, remaining, resolved, integrations, entries, ahead);
     if (sent === 0) await this.opts.groups.removeResolved(groupId, resolved, now);
   }
@@ -169,7 +185,7 @@ export class GroupFlusher {
     resolved: [string, number][],
     integrations: IntegrationInfo[],
     nflogEntries: Promise<(NflogEntry | null)[]>,
-    ahead: FlushHead['claims'] | undefined,
+    ahead: ClaimsTaken,
   ): Promise<number> {
     const receiver = ctx.route.receiver;
     const entries = await nflogEntries;
@@ -202,19 +218,17 @@ export class GroupFlusher {
       resolved,
       repeatIntervalMs: ctx.route.repeatIntervalMs,
     };
-    // A reload between the group add and here may have changed the receiver's integrations: claim as usual then.
-    const usable =
-      ahead &&
+    // A reload between the claims and here may have changed the receiver's integrations. The reload re-routes
+    // every alert into new groups, which flush on their own; this flush sends nothing and keeps its resolved
+    // alerts (a non-zero count).
+    const current =
       ahead.integrations.length === integrations.length &&
       ahead.integrations.every((a, i) => sameIntegration(a, integrations[i]!));
-    if (ahead && !usable) await this.releaseAhead(ctx, ahead);
-    if (plan.send.length === 0) {
-      if (usable) await this.releaseAhead(ctx, ahead);
-      return 0;
+    if (!current || plan.send.length === 0) {
+      await this.releaseAhead(ctx, ahead);
+      return plan.send.length;
     }
-    const { owned, opened } = usable
-      ? this.ownAhead(plan.send, ahead, record)
-      : await this.claim(plan.send, record, this.leaseMs(ctx.route));
+    const { owned, opened } = this.own(plan.send, ahead, record);
     this.opts.logger.debug(
       { groupKey: ctx.groupKey, receiver, send: plan.send.length, owned: owned.length, writes: plan.writes.length },
       'flush decisions',
@@ -239,27 +253,13 @@ export class GroupFlusher {
   }
 
   /**
-   * Claims (and the flush record) in their own round trip. Busy integrations (a notification still queued or
-   * retrying) count as pending: the resolved alerts stay in the group until a flush has notified them. With one
-   * skipped, this flush alone does not notify the resolved alerts everywhere, so its record settles none (or
-   * goes, when nothing was claimed).
+   * The planned requests whose claims this flush holds. Busy integrations (a notification still queued or
+   * retrying) count as pending: the resolved alerts stay in the group until a flush has notified them, so with
+   * one skipped the record settles none. The record and the release of the claims nothing is planned for go out
+   * ahead of the notifications, unawaited (see `FlushOutcomes.openClaimed`). A failure there is logged: at worst
+   * the flush's resolved alerts wait for the next one, or an unneeded claim for its lease.
    */
-  private async claim(send: NotificationRequest[], record: FlushRecord, leaseMs: number) {
-    const claimed = await this.opts.outcomes.claimAndOpen(send, leaseMs, record);
-    const owned = send.filter((_, i) => claimed[i]);
-    if (owned.length < send.length) {
-      await this.opts.outcomes.shrink(record.groupKey, record.receiver, record.flushTs, owned.length);
-    }
-    return { owned, opened: Promise.resolve() };
-  }
-
-  /**
-   * The requests whose claims the group add took; the record (which settles resolved alerts only when every
-   * planned send is owned, as in `claim`) and the release of the claims nothing is planned for go out ahead of the
-   * notifications, unawaited (see `FlushOutcomes.openClaimed`). A failure there is logged: at worst the flush's
-   * resolved alerts wait for the next one, or an unneeded claim for its lease.
-   */
-  private ownAhead(send: NotificationRequest[], ahead: FlushHead['claims'], record: FlushRecord) {
+  private own(send: NotificationRequest[], ahead: ClaimsTaken, record: FlushRecord) {
     const planned = new Set<number>();
     const owned: NotificationRequest[] = [];
     for (const request of send) {
@@ -284,13 +284,13 @@ export class GroupFlusher {
   }
 
   /** Free all the claims taken ahead: the flush sends nothing. */
-  private async releaseAhead(group: { groupKey: string }, ahead: FlushHead['claims']) {
+  private async releaseAhead(group: { groupKey: string }, ahead: ClaimsTaken) {
     await this.opts.outcomes
       .release(this.unneeded(ahead, new Set()), ahead.claims.token)
       .catch((err: unknown) => this.opts.logger.warn({ err, groupKey: group.groupKey }, 'releasing claims failed'));
   }
 
-  private unneeded(ahead: FlushHead['claims'], planned: Set<number>): string[] {
+  private unneeded(ahead: ClaimsTaken, planned: Set<number>): string[] {
     return ahead.claims.keys.filter((_, i) => ahead.claimed[i] && !planned.has(i));
   }
 

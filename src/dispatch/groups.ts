@@ -120,14 +120,16 @@ export class GroupStore {
 
   /**
    * `add` for the groups touched by one ingest batch: one script call per hash-tag bucket, all in one pipeline
-   * (one write and one round trip). With `claimDue`, a group due at once has its tick claimed in the same call.
-   * `before` queues commands (the alerts' write) ahead of the additions in the same pipeline; their errors throw.
+   * (one write and one round trip). With `claimDue`, a group due at once has its tick (and its notification
+   * claims) claimed in the same call. `before` queues commands (the alerts' write) ahead of the additions in the
+   * same pipeline, and their errors throw; `after` queues commands behind them, which handle their own replies.
    */
   async addMany(
     groups: GroupAddition[],
     now: number,
     claimDue = false,
     before?: (pipeline: ChainableCommander) => void,
+    after?: (pipeline: ChainableCommander) => void,
   ): Promise<AddResult[]> {
     const pipeline = this.redis.pipeline();
     before?.(pipeline);
@@ -176,6 +178,7 @@ export class GroupStore {
       pipeline.klaxonGroupAdd(keys.length, keys, now, REAP_EMPTY_GROUP_MS, OVERDUE_TICK_MS, JSON.stringify(tuples));
     }
     pipeline.sadd(this.keys.groupIndex(), ...groups.map((g) => g.groupId));
+    after?.(pipeline);
     const results = (await pipeline.exec()) ?? [];
     for (let c = 0; c < offset; c++) {
       const [err] = results[c] ?? [new Error('missing pipeline reply')];
