@@ -10,7 +10,7 @@ import './scripts.js';
 /** How long a flush waits for its deliveries before its record (and the resolved-alert cleanup) is dropped. */
 const FLUSH_RECORD_TTL_MS = 3600_000;
 
-/** The owner token of a request's claim: its job id, unless the flush claimed ahead of its plan. */
+/** The owner token of a request's claim: its flush's, or the job id for one queued by an earlier version. */
 function claimToken(request: NotificationRequest): string {
   return request.claimToken ?? notificationJobId(request);
 }
@@ -56,8 +56,8 @@ export class FlushOutcomes {
   }
 
   /**
-   * The claim keys of a group's integrations, for a flush that takes them ahead of its plan (`group-add.lua`); the
-   * flush then opens its record and frees the claims it does not need with `openClaimed`.
+   * The claim keys of a group's integrations, which a flush takes before it plans (in `group-add.lua`, or with
+   * `claim`); it then opens its record and frees the claims it does not need with `openClaimed` or `release`.
    */
   claimKeys(groupKey: string, receiver: string, groupId: string, integrations: IntegrationInfo[]): string[] {
     return integrations.map((i) => this.keys.claim(groupKey, receiver, i.type, i.index, groupId));

@@ -19,7 +19,7 @@ export function notificationJobId(request: NotificationRequest): string {
 const ids = new WeakMap<NotificationRequest, string>();
 
 function computeJobId(request: NotificationRequest): string {
-  // The claim token is not content: a flush that claimed ahead of its plan draws a fresh one.
+  // The claim token is not content: every flush draws a fresh one.
   const { claimToken: _, ...content } = request;
   const digest = createHash('sha256').update(JSON.stringify(content)).digest('hex');
   const key = [request.groupKey, request.receiver, request.integration, String(request.integrationIndex), digest];

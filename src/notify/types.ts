@@ -33,8 +33,8 @@ export interface NotificationRequest {
   /** The aggregation group's id, which places its claim key (absent in notifications queued by earlier versions). */
   groupId?: string;
   /**
-   * Owner token of the request's claim when the flush took the claim before it planned this request (a group due
-   * at ingest, see group-add.lua); otherwise the claim's token is the job id.
+   * Owner token of the request's claim, drawn by the flush that claimed it (absent in notifications queued by
+   * earlier versions, whose claims are owned by their job id).
    */
   claimToken?: string;
 }
