@@ -60,7 +60,7 @@ export interface ClaimsAhead {
 /** Claims tried ahead of a flush's plan, and which of them it got. */
 export type ClaimsTaken = ClaimsAhead & { claimed: boolean[] };
 
-const sameIntegration = (a: IntegrationInfo, b: IntegrationInfo) => a.type === b.type && a.index === b.index;
+const sameIntegration = (a: IntegrationInfo, type: string, index: number) => a.type === type && a.index === index;
 
 /** The group a flush is for. */
 export interface FlushGroup {
@@ -100,9 +100,8 @@ export class GroupFlusher {
    * (`group-add.lua`), so nothing but the notification follows the ingest's round trip; others take them first
    * thing (`flush`). The flush frees those it does not need.
    */
-  claimsAhead(group: FlushGroup): ClaimsAhead {
+  claimsAhead(group: FlushGroup, integrations = this.opts.notifier.integrationsFor(group.route.receiver)): ClaimsAhead {
     const { receiver } = group.route;
-    const integrations = this.opts.notifier.integrationsFor(receiver);
     return {
       integrations,
       claims: {
@@ -114,8 +113,8 @@ export class GroupFlusher {
   }
 
   /** The claims of a flush that did not take them with its tick, in a round trip of their own. */
-  private async claimNow(group: FlushGroup): Promise<ClaimsTaken> {
-    const ahead = this.claimsAhead(group);
+  private async claimNow(group: FlushGroup, integrations: IntegrationInfo[]): Promise<ClaimsTaken> {
+    const ahead = this.claimsAhead(group, integrations);
     return { ...ahead, claimed: await this.opts.outcomes.claim(ahead.claims) };
   }
 
@@ -137,7 +136,7 @@ export class GroupFlusher {
   async flush(group: FlushGroup, members: Map<string, number>, now: number, head?: FlushHead): Promise<void> {
     const { groupId, route } = group;
     const integrations = this.opts.notifier.integrationsFor(route.receiver);
-    const ahead = head?.claims ?? (await this.claimNow(group));
+    const ahead = head?.claims ?? (await this.claimNow(group, integrations));
     // The notification log does not depend on the alerts: read both at once (one round trip less per flush).
     const entries = head?.nflog ?? this.readNflog(group.groupKey, route.receiver);
     // The versions the ingest just wrote are the stored ones when the group saw exactly those.
@@ -170,8 +169,9 @@ export class GroupFlusher {
       .filter((a) => a.status === 'resolved')
       .map((a) => [a.fingerprint, a.updatedAt]);
     const remaining = await runStages(ctx, STAGES, snapshot);
+    let sent = 0;
     if (remaining.length === 0) await this.releaseAhead(group, ahead);
-    const sent = remaining.length === 0 ? 0 : await this.notify(ctx, remaining, resolved, integrations, entries, ahead);
+    else sent = await this.notify(ctx, remaining, resolved, integrations, entries, ahead);
     if (sent === 0) await this.opts.groups.removeResolved(groupId, resolved, now);
   }
 
@@ -210,6 +210,16 @@ export class GroupFlusher {
         this.opts.nflog.write(nflogKey(ctx.groupKey, receiver, w.integration), w.entry, ctx.route.repeatIntervalMs),
       ),
     );
+    // A reload between the claims and here may have changed the receiver's integrations. The reload re-routes
+    // every alert into new groups, which flush on their own; this flush sends nothing and keeps its resolved
+    // alerts (a non-zero count).
+    const current =
+      ahead.integrations.length === integrations.length &&
+      ahead.integrations.every((a, i) => sameIntegration(a, integrations[i]!.type, integrations[i]!.index));
+    if (!current || plan.send.length === 0) {
+      await this.releaseAhead(ctx, ahead);
+      return plan.send.length;
+    }
     const record: FlushRecord = {
       groupKey: ctx.groupKey,
       receiver,
@@ -218,16 +228,6 @@ export class GroupFlusher {
       resolved,
       repeatIntervalMs: ctx.route.repeatIntervalMs,
     };
-    // A reload between the claims and here may have changed the receiver's integrations. The reload re-routes
-    // every alert into new groups, which flush on their own; this flush sends nothing and keeps its resolved
-    // alerts (a non-zero count).
-    const current =
-      ahead.integrations.length === integrations.length &&
-      ahead.integrations.every((a, i) => sameIntegration(a, integrations[i]!));
-    if (!current || plan.send.length === 0) {
-      await this.releaseAhead(ctx, ahead);
-      return plan.send.length;
-    }
     const { owned, opened } = this.own(plan.send, ahead, record);
     this.opts.logger.debug(
       { groupKey: ctx.groupKey, receiver, send: plan.send.length, owned: owned.length, writes: plan.writes.length },
@@ -263,9 +263,7 @@ export class GroupFlusher {
     const planned = new Set<number>();
     const owned: NotificationRequest[] = [];
     for (const request of send) {
-      const i = ahead.integrations.findIndex(
-        (x) => x.type === request.integration && x.index === request.integrationIndex,
-      );
+      const i = ahead.integrations.findIndex((x) => sameIntegration(x, request.integration, request.integrationIndex));
       planned.add(i);
       if (!ahead.claimed[i]) continue;
       request.claimToken = ahead.claims.token;

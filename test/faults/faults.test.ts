@@ -71,12 +71,13 @@ async function strandedSends(queue: Queue, redis: Redis, keyPrefix: string, grou
     await sleep(wait);
     const active = await queue.getActive();
     const sample = new Map(active.filter(Boolean).map((j) => [String(j.id), String(j.data.request?.groupKey)]));
-    const claims = (await redis.keys(`${keyPrefix}claim:*`)).filter((k) =>
-      byClaim.has(k.slice(k.lastIndexOf(':') + 1)),
-    );
-    const ttls = await Promise.all(claims.map((k) => redis.pttl(k)));
-    claims.forEach((k, i) => {
-      if (ttls[i]! > 0 && ttls[i]! <= CLAIM_LEASE_MS) sample.set(k, byClaim.get(k.slice(k.lastIndexOf(':') + 1))!);
+    const claims = (await redis.keys(`${keyPrefix}claim:*`)).flatMap((k) => {
+      const groupKey = byClaim.get(k.slice(k.lastIndexOf(':') + 1));
+      return groupKey ? [[k, groupKey] as const] : [];
+    });
+    const ttls = await Promise.all(claims.map(([k]) => redis.pttl(k)));
+    claims.forEach(([k, groupKey], i) => {
+      if (ttls[i]! > 0 && ttls[i]! <= CLAIM_LEASE_MS) sample.set(k, groupKey);
     });
     samples.push(sample);
   }
