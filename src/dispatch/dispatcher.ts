@@ -248,7 +248,7 @@ export class Dispatcher {
       })),
       now,
       flushing,
-      merge ? (pipeline) => merge.write(pipeline) : undefined,
+      merge?.write,
       after,
     );
     // Last version per fingerprint, as the batch left it.
