@@ -15,6 +15,11 @@ function claimToken(request: NotificationRequest): string {
   return request.claimToken ?? notificationJobId(request);
 }
 
+/** A flush record's identity in this process (its Redis key is a hash: computed off the notification's path). */
+function recordId(flush: { groupKey: string; receiver: string; flushTs: number }): string {
+  return `${flush.flushTs}\u0000${flush.receiver}\u0000${flush.groupKey}`;
+}
+
 /** The flush a record counts the deliveries of, and what it settles when they all succeed. */
 export interface FlushRecord {
   groupKey: string;
@@ -39,6 +44,9 @@ export class FlushOutcomes {
     private readonly nflog: NotificationLog,
     private readonly now: () => number,
   ) {}
+
+  /** Records being opened by `openClaimed`, by `recordId`: an outcome against one waits for it. */
+  private readonly opening = new Map<string, Promise<void>>();
 
   /**
    * Claim the single outstanding-notification slot of each key with one token (`claim-notify.lua`); a claim fails
@@ -65,18 +73,38 @@ export class FlushOutcomes {
 
   /**
    * For a flush whose claims were taken ahead (`claimKeys`): open its record for `pending` deliveries and free the
-   * claims (`unneeded`, taken with `token`) it has nothing to send on. Sent before the notifications without
-   * waiting for the reply: a delivery's outcome is reported on this connection after it, and Redis runs one
-   * connection's commands in order.
+   * claims (`unneeded`, taken with `token`) it has nothing to send on. Not on the notification's path: the command
+   * goes out on the next turn of the event loop, after the in-process sends started in this one have written
+   * their requests, and `handle` waits for it before it reports an outcome against the record. A caller that
+   * queues a notification waits for the returned promise first: another instance may report its outcome.
    */
-  async openClaimed(record: FlushRecord, pending: number, unneeded: string[], token: string): Promise<void> {
+  openClaimed(record: FlushRecord, pending: number, unneeded: string[], token: string): Promise<void> {
+    const id = recordId(record);
+    const opened = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      this.openNow(
+        this.keys.flushRecord(record.groupKey, record.receiver, record.flushTs),
+        record,
+        pending,
+        unneeded,
+        token,
+      ),
+    );
+    this.opening.set(id, opened);
+    const settled = () => {
+      if (this.opening.get(id) === opened) this.opening.delete(id);
+    };
+    opened.then(settled, settled);
+    return opened;
+  }
+
+  private async openNow(key: string, record: FlushRecord, pending: number, unneeded: string[], token: string) {
     if (unneeded.length === 0) {
       // One command needs no pipeline object (costly garbage on every flush).
-      await this.openRecord(this.redis, record, pending);
+      await this.openRecord(this.redis, key, record, pending);
       return;
     }
     const pipeline = this.redis.pipeline();
-    this.openRecord(pipeline, record, pending);
+    this.openRecord(pipeline, key, record, pending);
     this.releaseClaims(pipeline, unneeded, token);
     await execOrThrow(pipeline);
   }
@@ -93,9 +121,14 @@ export class FlushOutcomes {
     for (const key of keys) pipeline.klaxonReleaseNotify(key, token);
   }
 
-  private openRecord<T extends Redis | ChainableCommander>(target: T, record: FlushRecord, pending: number) {
+  private openRecord<T extends Redis | ChainableCommander>(
+    target: T,
+    key: string,
+    record: FlushRecord,
+    pending: number,
+  ) {
     return target.klaxonFlushOpen(
-      this.keys.flushRecord(record.groupKey, record.receiver, record.flushTs),
+      key,
       pending,
       record.groupId,
       JSON.stringify(record.resolved),
@@ -131,6 +164,8 @@ export class FlushOutcomes {
   /** The notifier's outcome callback: write the nflog on delivery, then settle the flush. */
   readonly handle: DeliveryOutcomeHandler = async (request, outcome) => {
     const recordKey = this.keys.flushRecord(request.groupKey, request.receiver, request.flushTs);
+    // Its failure is the flush's to log; the outcome still writes the nflog and frees the claim.
+    await this.opening.get(recordId(request))?.catch(() => undefined);
     const nflogKey = {
       groupKey: request.groupKey,
       receiver: request.receiver,

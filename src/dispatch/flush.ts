@@ -256,7 +256,7 @@ export class GroupFlusher {
    * The planned requests whose claims this flush holds. Busy integrations (a notification still queued or
    * retrying) count as pending: the resolved alerts stay in the group until a flush has notified them, so with
    * one skipped the record settles none. The record and the release of the claims nothing is planned for go out
-   * ahead of the notifications, unawaited (see `FlushOutcomes.openClaimed`). A failure there is logged: at worst
+   * right behind the in-process notifications, unawaited (see `FlushOutcomes.openClaimed`). A failure there is logged: at worst
    * the flush's resolved alerts wait for the next one, or an unneeded claim for its lease.
    */
   private own(send: NotificationRequest[], ahead: ClaimsTaken, record: FlushRecord) {

@@ -33,6 +33,14 @@ function toHeaders(res: IncomingMessage): Headers {
   return headers;
 }
 
+/** What `request` rejects with when its `signal` aborts: the reason (a timeout, say) is the cause. */
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), {
+    name: 'AbortError',
+    code: 'ABORT_ERR',
+  });
+}
+
 /**
  * POSTs with node:http / node:https over keep-alive agents: several times cheaper per request than fetch, which
  * matters for POST→webhook latency, and the only way to apply tls_config (CA, client certificate, server name,
@@ -58,26 +66,44 @@ export function createPoster(tls: TlsSettings | undefined): Poster {
     init: PostInit,
     body: string | undefined,
   ): Promise<PostResponse & { location?: string }> {
+    const { signal } = init;
+    if (signal.aborted) throw abortError(signal);
     const secure = url.protocol === 'https:';
     const agent = secure ? await (httpsAgent ??= tlsAgent()) : httpAgent;
     const send = secure ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const headers = { ...init.headers };
-      if (body === undefined) delete headers['content-type'];
-      const req = send(url, { method, headers, agent, signal: init.signal }, (res) => {
+      let headers = init.headers;
+      if (body === undefined) {
+        headers = { ...headers };
+        delete headers['content-type'];
+      }
+      // The signal is watched here rather than passed to `request`, which ties it to the stream with a dozen
+      // listeners per request (notable on every notification's path).
+      const onAbort = () => {
+        const err = abortError(signal);
+        reject(err); // first: a response cut off half-way would otherwise fail as a connection reset
+        req.destroy(err);
+      };
+      const fail = (err: Error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      };
+      const req = send(url, { method, headers, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () =>
+        res.on('error', fail);
+        res.on('end', () => {
+          signal.removeEventListener('abort', onAbort);
           resolve({
             status: res.statusCode ?? 0,
             headers: toHeaders(res),
             body: Buffer.concat(chunks).toString('utf8'),
             location: res.headers.location,
-          }),
-        );
+          });
+        });
       });
-      req.on('error', reject);
+      signal.addEventListener('abort', onAbort, { once: true });
+      req.on('error', fail);
       req.end(body);
     });
   }

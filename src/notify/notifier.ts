@@ -159,8 +159,11 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     }
   }
 
-  /** One attempt and its metrics; `record` adds the delivery-log entry once the caller knows its status. */
-  async function attempt(request: NotificationRequest, attemptNo: number, jobId: string) {
+  /**
+   * One attempt and its metrics; `record` adds the delivery-log entry once the caller knows its status. Without a
+   * job id (the in-process first attempt) the request's own is computed once the send is on its way.
+   */
+  async function attempt(request: NotificationRequest, attemptNo: number, jobId?: string) {
     const started = deps.now();
     const result = await send(request);
     const latencyMs = deps.now() - started;
@@ -174,7 +177,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
       alerts: request.alerts.length,
       latencyMs,
       attempt: attemptNo,
-      jobId,
+      jobId: jobId ?? notificationJobId(request),
     };
     return { result, base };
   }
@@ -256,7 +259,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     }, opts.claimRenewMs ?? 5000);
     let outcome: Awaited<ReturnType<typeof attempt>>;
     try {
-      outcome = await attempt(request, 1, notificationJobId(request));
+      outcome = await attempt(request, 1);
     } finally {
       clearInterval(renewal);
     }

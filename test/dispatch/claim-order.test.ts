@@ -115,3 +115,50 @@ describe('a flush and a delivery outcome that lands meanwhile', () => {
     expect(sent).toHaveLength(1);
   });
 });
+
+describe('a flush record opened behind an in-process send', () => {
+  it('is open before the outcome reported right after it is counted', async () => {
+    const keys = new DispatchKeys(PREFIX);
+    const groups = new GroupStore(redis, keys);
+    const outcomes = new FlushOutcomes(redis, keys, groups, new NotificationLog(redis, keys), () => NOW);
+    const groupKey = '{}:{alertname="B"}';
+    const groupId = GroupStore.groupId('0', groupKey);
+    const [claimKey] = outcomes.claimKeys(groupKey, 'r', groupId, [{ type: 'webhook', index: 0, sendResolved: true }]);
+    const token = 'flush-token';
+    expect(await outcomes.claim({ keys: [claimKey!], token, leaseMs: 60_000 })).toEqual([true]);
+    const record = { groupKey, receiver: 'r', flushTs: NOW, groupId, resolved: [], repeatIntervalMs: 3600_000 };
+    const opened = outcomes.openClaimed(record, 1, [], token);
+    // The outcome of a send that ended at once, reported before the record's command has gone out.
+    await outcomes.handle(
+      {
+        groupKey,
+        receiver: 'r',
+        integration: 'webhook',
+        integrationIndex: 0,
+        groupLabels: { alertname: 'B' },
+        routeLabels: {},
+        alerts: [],
+        notificationReason: 'first notification',
+        firingHashes: [],
+        resolvedHashes: [],
+        flushTs: NOW,
+        externalURL: 'http://klaxon',
+        groupId,
+        claimToken: token,
+      },
+      { delivered: true },
+    );
+    await opened;
+    // The nflog entry lives for twice the record's repeat interval (not the default retention)...
+    const entry = await new NotificationLog(redis, keys).get({
+      groupKey,
+      receiver: 'r',
+      integration: 'webhook',
+      index: 0,
+    });
+    expect((entry as { expiresAt?: number } | null)?.expiresAt).toBe(NOW + 2 * 3600_000);
+    // ...and the record is settled and gone, not left open waiting for an outcome that already came.
+    expect(await redis.exists(keys.flushRecord(groupKey, 'r', NOW))).toBe(0);
+    expect(await redis.exists(claimKey!)).toBe(0);
+  });
+});
