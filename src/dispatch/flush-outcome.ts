@@ -161,7 +161,10 @@ export class FlushOutcomes {
     );
   }
 
-  /** The notifier's outcome callback: write the nflog on delivery, then settle the flush. */
+  /**
+   * The notifier's outcome callback: write the nflog on delivery, then free the claim and count the outcome in the
+   * flush record (one round trip: the count is idempotent, so a report retried after a lost reply counts once).
+   */
   readonly handle: DeliveryOutcomeHandler = async (request, outcome) => {
     const recordKey = this.keys.flushRecord(request.groupKey, request.receiver, request.flushTs);
     // Its failure is the flush's to log; the outcome still writes the nflog and frees the claim.
@@ -173,7 +176,8 @@ export class FlushOutcomes {
       index: request.integrationIndex,
     };
     if (outcome.delivered) {
-      const repeat = Number(await this.redis.hget(recordKey, 'repeat')) || NFLOG_RETENTION_MS;
+      const repeat =
+        request.repeatIntervalMs ?? (Number(await this.redis.hget(recordKey, 'repeat')) || NFLOG_RETENTION_MS);
       const previous = request.notificationReason === 'first notification' ? null : await this.nflog.get(nflogKey);
       const receiverData = outcome.receiverData ?? previous?.receiverData;
       await this.nflog.write(
@@ -189,11 +193,16 @@ export class FlushOutcomes {
     }
     // Only after the nflog write: the next flush then sees what was delivered and notifies just the
     // difference; after a failure (dead letter) it finds no entry for this content and sends it again.
-    await this.releaseFor(request);
-    const [state, groupId, resolvedJson] = await this.redis.klaxonFlushOutcome(
-      recordKey,
-      outcome.delivered ? '1' : '0',
-    );
-    if (Number(state) === 1) await this.groups.removeResolved(groupId, JSON.parse(resolvedJson), this.now());
+    const [, [state, groupId, resolvedJson]] = await Promise.all([
+      this.releaseFor(request),
+      this.redis.klaxonFlushOutcome(
+        recordKey,
+        outcome.delivered ? '1' : '0',
+        `${request.integration}:${request.integrationIndex}`,
+      ),
+    ]);
+    if (Number(state) !== 1) return;
+    const resolved = JSON.parse(resolvedJson) as [string, number][];
+    if (resolved.length > 0) await this.groups.removeResolved(groupId, resolved, this.now());
   };
 }

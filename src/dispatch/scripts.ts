@@ -36,7 +36,11 @@ declare module 'ioredis' {
       repeatMs: number,
       ttlMs: number,
     ): Result<number, Context>;
-    klaxonFlushOutcome(record: string, delivered: '1' | '0'): Result<[number, string, string], Context>;
+    klaxonFlushOutcome(
+      record: string,
+      delivered: '1' | '0',
+      reporter?: string,
+    ): Result<[number, string, string], Context>;
   }
 }
 

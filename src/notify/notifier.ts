@@ -187,8 +187,11 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     base: DeliveryBase,
     receiverData: Record<string, string> | undefined,
   ): Promise<void> {
-    await record({ ...base, status: 'delivered', error: '' });
-    await report(request, { delivered: true, receiverData });
+    // Independent writes: in parallel, one round trip for both.
+    await Promise.all([
+      record({ ...base, status: 'delivered', error: '' }),
+      report(request, { delivered: true, receiverData }),
+    ]);
   }
 
   function recordRateLimited(base: DeliveryBase, reason: string, afterMs: number): Promise<void> {

@@ -37,6 +37,11 @@ export interface NotificationRequest {
    * earlier versions, whose claims are owned by their job id).
    */
   claimToken?: string;
+  /**
+   * The route's repeat_interval, which sets how long the nflog entry of a delivery lives (absent in notifications
+   * queued by earlier versions: their outcome reads it from the flush record).
+   */
+  repeatIntervalMs?: number;
 }
 
 export type DeliveryResult =

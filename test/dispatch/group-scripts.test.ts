@@ -234,4 +234,13 @@ describe('notification claim and flush outcome scripts', () => {
     expect(await redis.klaxonFlushOutcome(bad, '1')).toEqual([0, '', '']);
     expect(await redis.klaxonFlushOutcome(`${PREFIX}flush:none`, '1')).toEqual([-1, '', '']);
   });
+
+  it('counts a report repeated by the same integration once', async () => {
+    const rec = `${PREFIX}flush:again`;
+    await redis.hset(rec, 'pending', 2, 'failed', '0', 'group', 'g', 'resolved', '[]');
+    expect(await redis.klaxonFlushOutcome(rec, '1', 'webhook:0')).toEqual([0, '', '']);
+    expect(await redis.klaxonFlushOutcome(rec, '1', 'webhook:0')).toEqual([0, '', '']);
+    expect(await redis.hget(rec, 'pending')).toBe('1');
+    expect(await redis.klaxonFlushOutcome(rec, '1', 'webhook:1')).toEqual([1, 'g', '[]']);
+  });
 });

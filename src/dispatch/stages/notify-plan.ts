@@ -84,6 +84,7 @@ export function planNotifications(
       flushTs: input.now,
       externalURL: input.externalURL,
       groupId: input.groupId,
+      repeatIntervalMs: input.repeatIntervalMs,
     });
   });
   return plan;
