@@ -252,19 +252,31 @@ export function createNotifier(deps: Deps, opts: NotifierOptions): KlaxonNotifie
     );
   }
 
+  /** Claims of the in-process attempts running now, renewed together by one timer (not one per attempt). */
+  const renewing = new Set<ClaimKeeper>();
+  let renewal: NodeJS.Timeout | undefined;
+  function renewClaims(): void {
+    for (const claim of renewing) {
+      claim.renew().catch((err: unknown) => deps.logger.warn({ err: redactError(err) }, 'renewing a claim failed'));
+    }
+  }
+
   /**
    * The first attempt of `deliverNow`, then what the queue would do with its result: a retry or a Retry-After
    * goes to the queue (delayed as BullMQ's backoff would), a permanent failure to the dead letters.
    */
   async function deliverInline(request: NotificationRequest, claim: ClaimKeeper): Promise<void> {
-    const renewal = setInterval(() => {
-      claim.renew().catch((err: unknown) => deps.logger.warn({ err: redactError(err) }, 'renewing a claim failed'));
-    }, opts.claimRenewMs ?? 5000);
+    renewing.add(claim);
+    renewal ??= setInterval(renewClaims, opts.claimRenewMs ?? 5000);
     let outcome: Awaited<ReturnType<typeof attempt>>;
     try {
       outcome = await attempt(request, 1);
     } finally {
-      clearInterval(renewal);
+      renewing.delete(claim);
+      if (renewing.size === 0) {
+        clearInterval(renewal);
+        renewal = undefined;
+      }
     }
     const { result, base } = outcome;
     if (result.kind === 'delivered') {

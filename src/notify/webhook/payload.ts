@@ -1,5 +1,5 @@
 import { goJsonEncode, goTimeJson, sortedObject } from '../go-json.js';
-import { buildTemplateData } from '../template-data.js';
+import { commonPairs, groupStatus, quoteMeta } from '../template-data.js';
 import type { AlertSnapshot, NotificationRequest } from '../types.js';
 
 /** Alertmanager's truncateAlerts: the first `maxAlerts` (0 = all) and how many were cut. */
@@ -19,10 +19,10 @@ export function truncateAlerts(
  */
 export function webhookBody(request: NotificationRequest, maxAlerts: number): string {
   const { sent, truncated } = truncateAlerts(request.alerts, maxAlerts);
-  const data = buildTemplateData(request, sent);
+  // The fields of template.Data it carries, without building the template alerts (on every notification's path).
   return goJsonEncode({
-    receiver: data.receiver,
-    status: data.status,
+    receiver: quoteMeta(request.receiver),
+    status: groupStatus(sent),
     alerts: sent.map((a) => ({
       status: a.status,
       labels: sortedObject(a.labels),
@@ -32,10 +32,10 @@ export function webhookBody(request: NotificationRequest, maxAlerts: number): st
       generatorURL: a.generatorURL,
       fingerprint: a.fingerprint,
     })),
-    groupLabels: sortedObject(data.groupLabels),
-    commonLabels: sortedObject(data.commonLabels),
-    commonAnnotations: sortedObject(data.commonAnnotations),
-    externalURL: data.externalURL,
+    groupLabels: sortedObject(request.groupLabels),
+    commonLabels: sortedObject(commonPairs(sent.map((a) => a.labels))),
+    commonAnnotations: sortedObject(commonPairs(sent.map((a) => a.annotations))),
+    externalURL: request.externalURL,
     version: '4',
     groupKey: request.groupKey,
     truncatedAlerts: truncated,
